@@ -1,0 +1,39 @@
+/** The [mdserver] section: the server itself. Keys and defaults of the original come first. */
+import { z } from "zod";
+import { addressList, bool, list, oneOf, port, text } from "../values.js";
+
+/** Where instances come from; several may be combined. */
+export const INSTANCE_SOURCES = ["libvirt", "static"] as const;
+export type InstanceSourceKind = (typeof INSTANCE_SOURCES)[number];
+
+export const mdserverSection = z
+  .object({
+    port: port.default(80),
+    listen_address: addressList.default(["169.254.169.254"]),
+    loglevel: oneOf(["debug", "info", "warning", "warn", "error", "critical"]).default("info"),
+    /** A path, or "-"/"stdout" for standard output (journald under systemd). */
+    logfile: z.string().trim().default("/var/log/mdserver.log"),
+    debug: bool.default(false),
+    userdata_dir: text.default("/etc/mdserver/userdata"),
+    password: text.optional(),
+    default_template: text.optional(),
+    hostname_prefix: text.default("vm"),
+    // Added by this project.
+    instance_source: list((item) =>
+      (INSTANCE_SOURCES as readonly string[]).includes(item.toLowerCase())
+        ? undefined
+        : `"${item}" is not an instance source (use ${INSTANCE_SOURCES.join(", ")})`,
+    )
+      .transform((items) => [...new Set(items.map((i) => i.toLowerCase() as InstanceSourceKind))])
+      .default(["libvirt"]),
+    fallback_identity: bool.default(false),
+    userdata_fallback: bool.default(true),
+  })
+  .strict();
+
+export type MdserverConfig = z.output<typeof mdserverSection>;
+
+/** True when the logfile setting means standard output ("-", "stdout" or empty). */
+export function logsToStdout(logfile: string): boolean {
+  return logfile === "" || logfile === "-" || logfile.toLowerCase() === "stdout";
+}

@@ -1,0 +1,27 @@
+/** dynamic/instance-identity/document: the JSON the AWS SDKs and cloud-init (on AWS) read. */
+import type { Config } from "../../config/config.js";
+import type { Identity } from "../../inventory/instance.js";
+import { instanceId } from "./instance-id.js";
+import { availabilityZone, primaryIPv4 } from "./meta-data.js";
+
+/** The document; instanceId must equal meta-data/instance-id (cloud-init prefers this one). */
+export function identityDocument(config: Config, identity: Identity, pendingTime: Date): string {
+  const document = {
+    accountId: "000000000000",
+    architecture: identity.instance.architecture ?? "x86_64",
+    availabilityZone: availabilityZone(config),
+    billingProducts: null,
+    devpayProductCodes: null,
+    marketplaceProductCodes: null,
+    imageId: config.ec2.ami_id,
+    instanceId: instanceId(config, identity),
+    instanceType: config.ec2.instance_type,
+    kernelId: null,
+    pendingTime: pendingTime.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    privateIp: primaryIPv4(identity) ?? null,
+    ramdiskId: null,
+    region: config.ec2.region,
+    version: "2017-09-30",
+  };
+  return JSON.stringify(document, null, 2);
+}

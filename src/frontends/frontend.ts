@@ -1,0 +1,15 @@
+/** What every metadata layout (EC2, service, later OpenStack and NoCloud) implements. */
+import type { Reply } from "../http/reply.js";
+import type { Request } from "../http/request.js";
+import type { Identity } from "../inventory/instance.js";
+
+/** A request from a client that has been identified. */
+export interface MetadataRequest extends Request {
+  readonly identity: Identity;
+}
+
+export interface Frontend {
+  /** True when this frontend answers the path (checked in order; the EC2 one takes the rest). */
+  matches(segments: readonly string[]): boolean;
+  handle(request: MetadataRequest): Promise<Reply>;
+}

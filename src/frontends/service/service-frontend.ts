@@ -1,0 +1,26 @@
+/** /service/: what this metadata server is (the original's surface, kept for its users). */
+import type { Config } from "../../config/config.js";
+import type { Reply } from "../../http/reply.js";
+import type { Frontend, MetadataRequest } from "../frontend.js";
+import { methodNotAllowed, serveNode } from "../serve-node.js";
+import { dir, leaf, resolveNode } from "../tree.js";
+import { servedEc2Versions } from "../ec2/versions.js";
+
+export function createServiceFrontend(config: Config): Frontend {
+  const { name, type, version } = config.service;
+  const tree = dir([
+    ["service", dir([
+      ["name", leaf(name)],
+      ["type", leaf(type)],
+      ["version", leaf(version)],
+      ["ec2_versions", leaf(servedEc2Versions(config).join("\n"))],
+    ])],
+  ]);
+  return {
+    matches: (segments) => segments[0] === "service",
+    handle: async (request: MetadataRequest): Promise<Reply> => {
+      if (request.method === "PUT") throw methodNotAllowed("GET, HEAD");
+      return serveNode(resolveNode(tree, request.segments));
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * node:http serving one Handler on several addresses, with time-outs that stop a slow client
+ * from holding the server, and one access-log line per request. Knows nothing of metadata.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "../log/logger.js";
+import { canonicalAddress } from "../inventory/address.js";
+import { errorReply, HttpError, type Reply } from "./reply.js";
+import { normalisePath, pathSegments, type Handler } from "./request.js";
+
+/** Time limits, in milliseconds. */
+export const TIMEOUTS = {
+  /** To receive the request headers. */
+  headers: 10_000,
+  /** To receive the whole request. */
+  request: 15_000,
+  /** An idle keep-alive connection is closed after this. */
+  keepAlive: 5_000,
+  /** Any socket with no traffic at all for this long is closed. */
+  idleSocket: 30_000,
+} as const;
+
+/** A request listener for node:http that answers with `handler`. */
+export function requestListener(handler: Handler, log: Logger) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const started = process.hrtime.bigint();
+    const client = canonicalAddress(req.socket.remoteAddress ?? "") ?? "";
+    const method = req.method ?? "GET";
+    const path = normalisePath(req.url ?? "/");
+    const finish = (reply: Reply): void => {
+      write(res, method, reply);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info(
+        { client, instance: reply.instance, method, path, status: reply.status, ms: Math.round(ms * 100) / 100 },
+        "request",
+      );
+    };
+    const fail = (error: unknown): void => {
+      const reply = errorReply(error);
+      if (reply.status >= 500) {
+        log.error({ client, method, path, err: error instanceof HttpError && error.cause ? error.cause : error }, "request failed");
+      }
+      finish(reply);
+    };
+    const segments = pathSegments(path);
+    if (segments === undefined) return fail(new HttpError(400, "bad request: malformed path"));
+    const trailingSlash = path.endsWith("/");
+    handler({ method, path, segments, trailingSlash, headers: req.headers, client }).then(finish, fail);
+  };
+}
+
+function write(res: ServerResponse, method: string, reply: Reply): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = Buffer.from(reply.body, "utf8");
+  res.statusCode = reply.status;
+  if (reply.contentType) res.setHeader("Content-Type", reply.contentType);
+  res.setHeader("Content-Length", body.length);
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  res.end(method === "HEAD" ? undefined : body);
+}
+
+/** A node:http server for `handler` with the time-outs above (not yet listening). */
+export function createHttpServer(handler: Handler, log: Logger): Server {
+  const server = createServer(
+    { requestTimeout: TIMEOUTS.request, headersTimeout: TIMEOUTS.headers, keepAliveTimeout: TIMEOUTS.keepAlive },
+    requestListener(handler, log),
+  );
+  server.setTimeout(TIMEOUTS.idleSocket, (socket) => socket.destroy());
+  return server;
+}
+
+/** Starts listening; resolves with the bound address or rejects with the listen error. */
+export function listen(server: Server, address: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once("error", onError);
+    server.listen({ host: address, port, ipv6Only: address.includes(":") }, () => {
+      server.off("error", onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}

@@ -1,0 +1,37 @@
+/** What a handler answers; the HTTP layer turns it into a response. */
+export interface Reply {
+  readonly status: number;
+  readonly body: string;
+  readonly contentType?: string | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** Who was served, for the access log only (never sent). */
+  readonly instance?: string | undefined;
+}
+
+/** An error that maps to one HTTP status; the message is safe to send to the client. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers?: Readonly<Record<string, string>>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "HttpError";
+  }
+}
+
+export const TEXT = "text/plain";
+
+/** A text/plain reply. */
+export function text(body: string, status = 200): Reply {
+  return { status, body, contentType: TEXT };
+}
+
+/** The one place an error becomes a status: HttpError keeps its own, anything else is a 500. */
+export function errorReply(error: unknown): Reply {
+  if (error instanceof HttpError) {
+    return { status: error.status, body: `${error.message}\n`, contentType: TEXT, headers: error.headers };
+  }
+  return { status: 500, body: "internal error\n", contentType: TEXT };
+}

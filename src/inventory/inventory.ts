@@ -1,0 +1,101 @@
+/**
+ * The index the request path reads: client address → Identity, a single map read.
+ * Sources publish complete views; a lookup never waits on a source unless the address is
+ * unknown, and then at most for one rate-limited refresh shared by every waiting request.
+ */
+import type { Identity, Instance } from "./instance.js";
+import type { InstanceSource, InventorySink } from "./source.js";
+import { SingleFlight } from "./single-flight.js";
+
+/** Called with the full set of instances after every change. */
+export type InventoryListener = (instances: readonly Instance[]) => void;
+
+/** Something worth telling the operator once (the caller logs it). */
+export type InventoryWarning = (message: string, detail: Record<string, unknown>) => void;
+
+export class Inventory implements InventorySink {
+  private readonly bySource = new Map<string, Map<string, Identity>>();
+  private index = new Map<string, Identity>();
+  private readonly listeners: InventoryListener[] = [];
+  private readonly missRefresh: SingleFlight;
+  private readonly reportedConflicts = new Set<string>();
+
+  constructor(
+    private readonly sources: readonly InstanceSource[] = [],
+    missRefreshIntervalMs = 1000,
+    private readonly warn: InventoryWarning = () => {},
+  ) {
+    this.missRefresh = new SingleFlight(missRefreshIntervalMs, () =>
+      Promise.all(this.sources.map((s) => s.refresh?.("unknown client"))).then(() => undefined),
+    );
+  }
+
+  /** The identity for a client address, if it is known and current. */
+  lookup(address: string): Identity | undefined {
+    const identity = this.index.get(address);
+    if (identity?.expiresAt !== undefined && identity.expiresAt <= Date.now()) return undefined;
+    return identity;
+  }
+
+  /**
+   * Like lookup, but an unknown address first triggers one refresh of the sources (shared with
+   * other requests, and not more often than the configured interval), as a guest that got its
+   * lease a moment ago may not be indexed yet.
+   */
+  async resolve(address: string): Promise<Identity | undefined> {
+    const known = this.lookup(address);
+    if (known || this.sources.every((s) => !s.refresh)) return known;
+    await this.missRefresh.run();
+    return this.lookup(address);
+  }
+
+  publish(sourceId: string, identities: Iterable<Identity>): void {
+    const view = new Map<string, Identity>();
+    for (const identity of identities) view.set(identity.address, identity);
+    this.bySource.set(sourceId, view);
+    this.rebuild();
+  }
+
+  /** Every instance known now, each once, sorted by name. */
+  instances(): Instance[] {
+    const seen = new Set<Instance>();
+    for (const identity of this.index.values()) seen.add(identity.instance);
+    return [...seen].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Registers a listener for changes (the DNS writer uses this). */
+  onChange(listener: InventoryListener): void {
+    this.listeners.push(listener);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.sources.map((source) => source.start(this)));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.sources.map((source) => source.stop()));
+  }
+
+  private rebuild(): void {
+    const index = new Map<string, Identity>();
+    const contested = new Set<string>();
+    for (const view of this.bySource.values()) {
+      for (const [address, identity] of view) {
+        const other = index.get(address);
+        if (other && other.instance.name !== identity.instance.name) contested.add(address);
+        else index.set(address, identity);
+      }
+    }
+    // Two sources claiming one address: answering either could hand a guest another's identity.
+    for (const address of contested) {
+      index.delete(address);
+      if (!this.reportedConflicts.has(address)) {
+        this.reportedConflicts.add(address);
+        this.warn("address claimed by two instances; serving neither", { address });
+      }
+    }
+    this.index = index;
+    const instances = this.instances();
+    for (const listener of this.listeners) listener(instances);
+  }
+}

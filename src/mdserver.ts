@@ -1,0 +1,113 @@
+/**
+ * Assembles a running mdserver from a Config: inventory and its sources, user-data, the
+ * frontends, and HTTP listeners on every configured address. Used by `mdserver serve` and by
+ * the tests, which start it on loopback.
+ */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Config } from "./config/config.js";
+import { createDispatcher } from "./frontends/dispatch.js";
+import { createEc2Frontend } from "./frontends/ec2/ec2-frontend.js";
+import { createServiceFrontend } from "./frontends/service/service-frontend.js";
+import { createHttpServer, listen } from "./http/http-server.js";
+import { createSources } from "./inventory/create-sources.js";
+import { fallbackIdentities } from "./inventory/fallback-identity.js";
+import { Inventory } from "./inventory/inventory.js";
+import type { InstanceSource } from "./inventory/source.js";
+import type { Logger } from "./log/logger.js";
+import { UserdataService } from "./userdata/userdata-service.js";
+
+export interface StartOptions {
+  /** Overrides mdserver.port (tests pass 0 for any free port). */
+  readonly port?: number;
+  /** Overrides the sources the config names. */
+  readonly sources?: readonly InstanceSource[];
+}
+
+export interface RunningMdserver {
+  readonly inventory: Inventory;
+  /** The addresses actually bound so far (ports resolved). */
+  readonly bound: readonly AddressInfo[];
+  close(): Promise<void>;
+}
+
+/** How often an address that does not exist yet (EADDRNOTAVAIL) is tried again. */
+const RETRY_BIND_MS = 2000;
+
+export async function startMdserver(
+  config: Config,
+  log: Logger,
+  options: StartOptions = {},
+): Promise<RunningMdserver> {
+  const sources = options.sources ?? createSources(config, log);
+  const inventory = new Inventory(sources, config.libvirt.miss_refresh_interval, (message, detail) =>
+    log.warn(detail, message),
+  );
+  await inventory.start();
+
+  const userdata = new UserdataService(config);
+  const fallback = config.mdserver.fallback_identity
+    ? fallbackIdentities(config.mdserver.hostname_prefix)
+    : undefined;
+  const handler = createDispatcher(
+    async (client) => (await inventory.resolve(client)) ?? fallback?.(client),
+    [createServiceFrontend(config), createEc2Frontend(config, userdata)],
+  );
+
+  const port = options.port ?? config.mdserver.port;
+  const servers: Server[] = [];
+  const bound: AddressInfo[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+
+  const bind = async (address: string, reported: boolean): Promise<void> => {
+    const server = createHttpServer(handler, log);
+    try {
+      bound.push(await listen(server, address, port));
+      servers.push(server);
+      log.info({ address, port: bound.at(-1)?.port }, "listening");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // The metadata address often appears only when libvirt's network comes up: wait for it.
+      if (code !== "EADDRNOTAVAIL" || closed) throw error;
+      if (!reported) log.warn({ address, port }, "address not present yet; will keep trying to listen");
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        bind(address, true).catch((e: unknown) => log.error({ address, port, err: e }, "cannot listen"));
+      }, RETRY_BIND_MS);
+      timers.add(timer);
+    }
+  };
+
+  try {
+    for (const address of config.mdserver.listen_address) await bind(address, false);
+  } catch (error) {
+    await closeAll(servers);
+    await inventory.stop();
+    throw error;
+  }
+
+  return {
+    inventory,
+    bound,
+    close: async () => {
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      await closeAll(servers);
+      await inventory.stop();
+      userdata.close();
+    },
+  };
+}
+
+async function closeAll(servers: readonly Server[]): Promise<void> {
+  await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    ),
+  );
+}
