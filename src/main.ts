@@ -56,7 +56,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`mdserver: ${error.message}\n\n${usage()}`);
       process.exitCode = EXIT.usage;
     } else {
-      process.stderr.write(`mdserver: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `mdserver: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exitCode = EXIT.failure;
     }
   },

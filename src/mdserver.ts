@@ -40,8 +40,10 @@ export async function startMdserver(
   options: StartOptions = {},
 ): Promise<RunningMdserver> {
   const sources = options.sources ?? createSources(config, log);
-  const inventory = new Inventory(sources, config.libvirt.miss_refresh_interval, (message, detail) =>
-    log.warn(detail, message),
+  const inventory = new Inventory(
+    sources,
+    config.libvirt.miss_refresh_interval,
+    (message, detail) => log.warn(detail, message),
   );
   await inventory.start();
 
@@ -70,10 +72,13 @@ export async function startMdserver(
       const code = (error as NodeJS.ErrnoException).code;
       // The metadata address often appears only when libvirt's network comes up: wait for it.
       if (code !== "EADDRNOTAVAIL" || closed) throw error;
-      if (!reported) log.warn({ address, port }, "address not present yet; will keep trying to listen");
+      if (!reported)
+        log.warn({ address, port }, "address not present yet; will keep trying to listen");
       const timer = setTimeout(() => {
         timers.delete(timer);
-        bind(address, true).catch((e: unknown) => log.error({ address, port, err: e }, "cannot listen"));
+        bind(address, true).catch((e: unknown) =>
+          log.error({ address, port, err: e }, "cannot listen"),
+        );
       }, RETRY_BIND_MS);
       timers.add(timer);
     }

@@ -4,7 +4,8 @@ import { printWarnings, reportConfigError } from "./report-config-error.js";
 
 export const checkConfigCommand: Command = {
   name: "check-config",
-  summary: "Checks a configuration file and prints every problem found (exit 78), or that it is valid.",
+  summary:
+    "Checks a configuration file and prints every problem found (exit 78), or that it is valid.",
   async run({ config }) {
     try {
       const { warnings } = await loadConfig(config);

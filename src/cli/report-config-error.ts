@@ -5,7 +5,9 @@ import { EXIT } from "./command.js";
 export function reportConfigError(error: unknown): number {
   if (!(error instanceof ConfigError)) throw error;
   for (const problem of error.problems) process.stderr.write(`error: ${formatProblem(problem)}\n`);
-  process.stderr.write(`mdserver: configuration is not valid (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"})\n`);
+  process.stderr.write(
+    `mdserver: configuration is not valid (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"})\n`,
+  );
   return EXIT.config;
 }
 

@@ -10,7 +10,9 @@ export interface ConfigProblem {
 /** Formats a problem as `file:line: section.key: message`. */
 export function formatProblem(problem: ConfigProblem): string {
   const at = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
-  return problem.where ? `${at}: ${problem.where}: ${problem.message}` : `${at}: ${problem.message}`;
+  return problem.where
+    ? `${at}: ${problem.where}: ${problem.message}`
+    : `${at}: ${problem.message}`;
 }
 
 /** The configuration cannot be used; carries every problem found, not just the first. */

@@ -5,5 +5,8 @@
  */
 export const LEGACY_KEYS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ["mdserver", new Set(["db_file"])],
-  ["dnsmasq", new Set(["net_address", "net_prefix", "gateway", "interface", "use_dns", "lease_len"])],
+  [
+    "dnsmasq",
+    new Set(["net_address", "net_prefix", "gateway", "interface", "use_dns", "lease_len"]),
+  ],
 ]);

@@ -38,15 +38,25 @@ async function checkPaths(
   if (dirProblem) {
     // The original did not need the directory; a config that never named one keeps working.
     if (userdata_dir === DEFAULT_USERDATA_DIR && dirProblem.startsWith("does not exist")) {
-      warnings.push(`${config.file}: mdserver.userdata_dir: ${userdata_dir} ${dirProblem}; only built-in user-data will be served`);
+      warnings.push(
+        `${config.file}: mdserver.userdata_dir: ${userdata_dir} ${dirProblem}; only built-in user-data will be served`,
+      );
     } else {
-      problems.push({ file: config.file, where: "mdserver.userdata_dir", message: `${userdata_dir} ${dirProblem}` });
+      problems.push({
+        file: config.file,
+        where: "mdserver.userdata_dir",
+        message: `${userdata_dir} ${dirProblem}`,
+      });
     }
   }
   if (default_template !== undefined) {
     const problem = await checkReadable(resolveTemplate(config), "file");
     if (problem) {
-      problems.push({ file: config.file, where: "mdserver.default_template", message: `${default_template} ${problem}` });
+      problems.push({
+        file: config.file,
+        where: "mdserver.default_template",
+        message: `${default_template} ${problem}`,
+      });
     }
   }
   return { problems, warnings };
@@ -57,7 +67,10 @@ export function resolveTemplate(config: Config): string {
   return resolve(config.mdserver.userdata_dir, config.mdserver.default_template ?? "");
 }
 
-async function checkReadable(path: string, kind: "file" | "directory"): Promise<string | undefined> {
+async function checkReadable(
+  path: string,
+  kind: "file" | "directory",
+): Promise<string | undefined> {
   try {
     const info = await stat(path);
     if (kind === "directory" && !info.isDirectory()) return "is not a directory";

@@ -52,7 +52,9 @@ export function parseConfig(file: string, text: string): ParsedConfig {
     const input: Record<string, string> = {};
     for (const [key, entry] of section.entries) {
       if (LEGACY_KEYS.get(name)?.has(key)) {
-        warnings.push(`${file}:${entry.line}: ${name}.${key} is ignored (not used by this mdserver)`);
+        warnings.push(
+          `${file}:${entry.line}: ${name}.${key} is ignored (not used by this mdserver)`,
+        );
       } else {
         input[key] = entry.value;
       }
@@ -60,8 +62,7 @@ export function parseConfig(file: string, text: string): ParsedConfig {
     const result = schema.safeParse(input);
     if (result.success) return result.data;
     for (const issue of result.error.issues) {
-      const keys =
-        issue.code === "unrecognized_keys" ? issue.keys : [String(issue.path[0] ?? "")];
+      const keys = issue.code === "unrecognized_keys" ? issue.keys : [String(issue.path[0] ?? "")];
       for (const key of keys) {
         const entry = section.entries.get(key);
         const message =
@@ -70,7 +71,12 @@ export function parseConfig(file: string, text: string): ParsedConfig {
             : entry === undefined
               ? "is required"
               : issue.message;
-        problems.push({ file, line: entry?.line ?? section.line, where: `${name}.${key}`, message });
+        problems.push({
+          file,
+          line: entry?.line ?? section.line,
+          where: `${name}.${key}`,
+          message,
+        });
       }
     }
     return undefined;
@@ -123,7 +129,9 @@ export function parseConfig(file: string, text: string): ParsedConfig {
     });
   }
   if (mdserver?.instance_source.includes("static") && instances.length === 0) {
-    warnings.push(`${file}: mdserver.instance_source names "static" but no [instance:NAME] is declared`);
+    warnings.push(
+      `${file}: mdserver.instance_source names "static" but no [instance:NAME] is declared`,
+    );
   }
 
   if (problems.length > 0 || !mdserver) throw new ConfigError(problems);

@@ -14,7 +14,9 @@ export async function serveNode(node: MetadataNode | undefined): Promise<Reply> 
     case "dir":
       return text(await listing(node));
     case "leaf":
-      return node.contentType === undefined ? text(node.body) : { status: 200, body: node.body, contentType: node.contentType };
+      return node.contentType === undefined
+        ? text(node.body)
+        : { status: 200, body: node.body, contentType: node.contentType };
     case "computed": {
       const reply = await node.answer();
       if (reply === undefined) throw notFound();

@@ -32,8 +32,7 @@ export interface Entry {
 
 /** A child given as [name, node] or [name, node, options]. */
 export type EntrySpec =
-  | readonly [string, MetadataNode]
-  | readonly [string, MetadataNode, Omit<Entry, "node">];
+  readonly [string, MetadataNode] | readonly [string, MetadataNode, Omit<Entry, "node">];
 
 /** A fixed string value. */
 export function leaf(body: string, contentType?: string): Leaf {
@@ -46,7 +45,9 @@ export function computed(answer: () => Promise<Reply | undefined>): Leaf {
 }
 
 /** A directory; entries whose node is undefined are left out (optional values without one). */
-export function dir(specs: ReadonlyArray<EntrySpec | readonly [string, undefined] | undefined>): Directory {
+export function dir(
+  specs: ReadonlyArray<EntrySpec | readonly [string, undefined] | undefined>,
+): Directory {
   const entries = new Map<string, Entry>();
   for (const spec of specs) {
     if (spec === undefined || spec[1] === undefined) continue;
@@ -68,7 +69,10 @@ export async function listing(directory: Directory): Promise<string> {
   return listLines(directory.entries, (entry) => shown.has(entry));
 }
 
-function listLines(entries: ReadonlyMap<string, Entry>, include: (entry: Entry) => boolean): string {
+function listLines(
+  entries: ReadonlyMap<string, Entry>,
+  include: (entry: Entry) => boolean,
+): string {
   return [...entries]
     .filter(([, entry]) => !entry.hidden && include(entry))
     .map(([name, entry]) => entry.label ?? (entry.node.kind === "dir" ? `${name}/` : name))
@@ -76,7 +80,10 @@ function listLines(entries: ReadonlyMap<string, Entry>, include: (entry: Entry) 
 }
 
 /** The node at `segments` below `root`, or undefined. */
-export function resolveNode(root: MetadataNode, segments: readonly string[]): MetadataNode | undefined {
+export function resolveNode(
+  root: MetadataNode,
+  segments: readonly string[],
+): MetadataNode | undefined {
   let node: MetadataNode | undefined = root;
   for (const segment of segments) {
     if (node?.kind !== "dir") return undefined;

@@ -32,21 +32,39 @@ export function requestListener(handler: Handler, log: Logger) {
       write(res, method, reply);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log.info(
-        { client, instance: reply.instance, method, path, status: reply.status, ms: Math.round(ms * 100) / 100 },
+        {
+          client,
+          instance: reply.instance,
+          method,
+          path,
+          status: reply.status,
+          ms: Math.round(ms * 100) / 100,
+        },
         "request",
       );
     };
     const fail = (error: unknown): void => {
       const reply = errorReply(error);
       if (reply.status >= 500) {
-        log.error({ client, method, path, err: error instanceof HttpError && error.cause ? error.cause : error }, "request failed");
+        log.error(
+          {
+            client,
+            method,
+            path,
+            err: error instanceof HttpError && error.cause ? error.cause : error,
+          },
+          "request failed",
+        );
       }
       finish(reply);
     };
     const segments = pathSegments(path);
     if (segments === undefined) return fail(new HttpError(400, "bad request: malformed path"));
     const trailingSlash = path.endsWith("/");
-    handler({ method, path, segments, trailingSlash, headers: req.headers, client }).then(finish, fail);
+    handler({ method, path, segments, trailingSlash, headers: req.headers, client }).then(
+      finish,
+      fail,
+    );
   };
 }
 
@@ -63,7 +81,11 @@ function write(res: ServerResponse, method: string, reply: Reply): void {
 /** A node:http server for `handler` with the time-outs above (not yet listening). */
 export function createHttpServer(handler: Handler, log: Logger): Server {
   const server = createServer(
-    { requestTimeout: TIMEOUTS.request, headersTimeout: TIMEOUTS.headers, keepAliveTimeout: TIMEOUTS.keepAlive },
+    {
+      requestTimeout: TIMEOUTS.request,
+      headersTimeout: TIMEOUTS.headers,
+      keepAliveTimeout: TIMEOUTS.keepAlive,
+    },
     requestListener(handler, log),
   );
   server.setTimeout(TIMEOUTS.idleSocket, (socket) => socket.destroy());

@@ -31,7 +31,12 @@ export function text(body: string, status = 200): Reply {
 /** The one place an error becomes a status: HttpError keeps its own, anything else is a 500. */
 export function errorReply(error: unknown): Reply {
   if (error instanceof HttpError) {
-    return { status: error.status, body: `${error.message}\n`, contentType: TEXT, headers: error.headers };
+    return {
+      status: error.status,
+      body: `${error.message}\n`,
+      contentType: TEXT,
+      headers: error.headers,
+    };
   }
   return { status: 500, body: "internal error\n", contentType: TEXT };
 }

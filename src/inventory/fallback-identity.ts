@@ -14,7 +14,11 @@ export function fallbackIdentities(prefix: string): (client: string) => Identity
     let identity = made.get(client);
     if (identity === undefined) {
       if (made.size >= CACHE_LIMIT) made.clear();
-      const last = client.split(/[.:]/).filter((p) => p !== "").pop() ?? "0";
+      const last =
+        client
+          .split(/[.:]/)
+          .filter((p) => p !== "")
+          .pop() ?? "0";
       const name = `${prefix}-${last}`;
       const instance = {
         name,

@@ -17,7 +17,9 @@ const LEVELS: Record<MdserverConfig["loglevel"], pino.Level> = {
 };
 
 /** The server's logger as the [mdserver] section describes it. */
-export function createLogger(settings: Pick<MdserverConfig, "logfile" | "loglevel" | "debug">): Logger {
+export function createLogger(
+  settings: Pick<MdserverConfig, "logfile" | "loglevel" | "debug">,
+): Logger {
   const destination = logsToStdout(settings.logfile)
     ? pino.destination({ dest: 1, sync: false })
     : pino.destination({ dest: settings.logfile, sync: false, mkdir: true });

@@ -33,7 +33,9 @@ export function createEc2Frontend(config: Config, userdata: UserdataService): Fr
         return rendered && { status: 200, body: rendered.body, contentType: USERDATA_TYPE };
       } catch (error) {
         if (error instanceof TemplateError) {
-          throw new HttpError(500, `user-data template error: ${error.message}`, undefined, { cause: error });
+          throw new HttpError(500, `user-data template error: ${error.message}`, undefined, {
+            cause: error,
+          });
         }
         throw error;
       }
@@ -78,7 +80,10 @@ export function createEc2Frontend(config: Config, userdata: UserdataService): Fr
     const raw = request.headers[TTL_HEADER];
     const ttl = typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
     if (!(ttl >= MIN_TTL && ttl <= MAX_TTL)) {
-      throw new HttpError(400, `bad request: ${TTL_HEADER} must be a whole number from ${MIN_TTL} to ${MAX_TTL}`);
+      throw new HttpError(
+        400,
+        `bad request: ${TTL_HEADER} must be a whole number from ${MIN_TTL} to ${MAX_TTL}`,
+      );
     }
     return {
       status: 200,
@@ -91,7 +96,8 @@ export function createEc2Frontend(config: Config, userdata: UserdataService): Fr
   const checkToken = (request: MetadataRequest): void => {
     const token = request.headers[TOKEN_HEADER];
     if (token === undefined) {
-      if (config.ec2.require_token) throw new HttpError(401, "unauthorized: a session token is required");
+      if (config.ec2.require_token)
+        throw new HttpError(401, "unauthorized: a session token is required");
       return;
     }
     if (typeof token !== "string" || !tokens.verify(request.identity, token)) {

@@ -49,7 +49,10 @@ export function primaryIPv4(identity: Identity): string | undefined {
 }
 
 /** network/interfaces/macs/<mac>/: what cloud-init renders the guest's network from. */
-function networkTree(hostname: string, interfaces: readonly NetworkInterface[]): Directory | undefined {
+function networkTree(
+  hostname: string,
+  interfaces: readonly NetworkInterface[],
+): Directory | undefined {
   const withMac = interfaces.filter((i): i is NetworkInterface & { mac: string } => !!i.mac);
   if (withMac.length === 0) return undefined;
   const macs = dir(

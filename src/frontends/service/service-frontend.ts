@@ -9,12 +9,15 @@ import { servedEc2Versions } from "../ec2/versions.js";
 export function createServiceFrontend(config: Config): Frontend {
   const { name, type, version } = config.service;
   const tree = dir([
-    ["service", dir([
-      ["name", leaf(name)],
-      ["type", leaf(type)],
-      ["version", leaf(version)],
-      ["ec2_versions", leaf(servedEc2Versions(config).join("\n"))],
-    ])],
+    [
+      "service",
+      dir([
+        ["name", leaf(name)],
+        ["type", leaf(type)],
+        ["version", leaf(version)],
+        ["ec2_versions", leaf(servedEc2Versions(config).join("\n"))],
+      ]),
+    ],
   ]);
   return {
     matches: (segments) => segments[0] === "service",

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs the Debian packages the test suite drives for real (run as root):
+# virsh and libvirtd, dnsmasq, busybox (udhcpc for stand-in guests), dig, curl, cloud-init's
+# Python code, amazon-ec2-utils (ec2-metadata), iproute2 (network namespaces), wrk (benchmarks).
+set -eu
+PACKAGES="libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 \
+  dnsmasq-base iptables iproute2 busybox bind9-dnsutils curl cloud-init amazon-ec2-utils wrk"
+
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+  echo "install-test-deps: all packages present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-test-deps: missing packages:$missing; run this as root (sudo $0)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# --no-install-recommends keeps libvirt-daemon-system (and systemd with it) out.
+apt-get install -y -q --no-install-recommends $missing
