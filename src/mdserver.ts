@@ -9,7 +9,7 @@ import type { Config } from "./config/config.js";
 import { createDispatcher } from "./frontends/dispatch.js";
 import { createEc2Frontend } from "./frontends/ec2/ec2-frontend.js";
 import { createServiceFrontend } from "./frontends/service/service-frontend.js";
-import { createHttpServer, listen } from "./http/http-server.js";
+import { createHttpServer, listen, type Timeouts } from "./http/http-server.js";
 import { createSources } from "./inventory/create-sources.js";
 import { fallbackIdentities } from "./inventory/fallback-identity.js";
 import { Inventory } from "./inventory/inventory.js";
@@ -22,6 +22,8 @@ export interface StartOptions {
   readonly port?: number;
   /** Overrides the sources the config names. */
   readonly sources?: readonly InstanceSource[];
+  /** Overrides the HTTP time-outs (tests use short ones). */
+  readonly timeouts?: Timeouts;
 }
 
 export interface RunningMdserver {
@@ -63,7 +65,7 @@ export async function startMdserver(
   let closed = false;
 
   const bind = async (address: string, reported: boolean): Promise<void> => {
-    const server = createHttpServer(handler, log);
+    const server = createHttpServer(handler, log, options.timeouts);
     try {
       bound.push(await listen(server, address, port));
       servers.push(server);

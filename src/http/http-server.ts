@@ -10,7 +10,15 @@ import { errorReply, HttpError, type Reply } from "./reply.js";
 import { normalisePath, pathSegments, type Handler } from "./request.js";
 
 /** Time limits, in milliseconds. */
-export const TIMEOUTS = {
+export interface Timeouts {
+  readonly headers: number;
+  readonly request: number;
+  readonly keepAlive: number;
+  readonly idleSocket: number;
+}
+
+/** The limits a real server uses. */
+export const TIMEOUTS: Timeouts = {
   /** To receive the request headers. */
   headers: 10_000,
   /** To receive the whole request. */
@@ -19,7 +27,7 @@ export const TIMEOUTS = {
   keepAlive: 5_000,
   /** Any socket with no traffic at all for this long is closed. */
   idleSocket: 30_000,
-} as const;
+};
 
 /** A request listener for node:http that answers with `handler`. */
 export function requestListener(handler: Handler, log: Logger) {
@@ -78,17 +86,24 @@ function write(res: ServerResponse, method: string, reply: Reply): void {
   res.end(method === "HEAD" ? undefined : body);
 }
 
-/** A node:http server for `handler` with the time-outs above (not yet listening). */
-export function createHttpServer(handler: Handler, log: Logger): Server {
+/** A node:http server for `handler` with the given time-outs (not yet listening). */
+export function createHttpServer(
+  handler: Handler,
+  log: Logger,
+  timeouts: Timeouts = TIMEOUTS,
+): Server {
   const server = createServer(
     {
-      requestTimeout: TIMEOUTS.request,
-      headersTimeout: TIMEOUTS.headers,
-      keepAliveTimeout: TIMEOUTS.keepAlive,
+      requestTimeout: timeouts.request,
+      headersTimeout: timeouts.headers,
+      keepAliveTimeout: timeouts.keepAlive,
+      // How often node looks for connections past headersTimeout/requestTimeout (default 30 s,
+      // which would let a slow client stay three times longer than the limit).
+      connectionsCheckingInterval: Math.max(250, Math.min(timeouts.headers, timeouts.request) / 4),
     },
     requestListener(handler, log),
   );
-  server.setTimeout(TIMEOUTS.idleSocket, (socket) => socket.destroy());
+  server.setTimeout(timeouts.idleSocket, (socket) => socket.destroy());
   return server;
 }
 

@@ -9,7 +9,8 @@ import type { TestContext } from "node:test";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { Config } from "../../src/config/config.js";
 import type { InstanceSource } from "../../src/inventory/source.js";
-import { silentLogger } from "../../src/log/logger.js";
+import { silentLogger, type Logger } from "../../src/log/logger.js";
+import type { Timeouts } from "../../src/http/http-server.js";
 import { startMdserver, type RunningMdserver } from "../../src/mdserver.js";
 import { send, type TestRequest, type TestResponse } from "./http-client.js";
 
@@ -42,6 +43,9 @@ export interface StartOptions {
   /** Files to create next to mdserver.conf, e.g. { "userdata/vm1.yaml": "..." }. */
   readonly files?: Record<string, string>;
   readonly sources?: readonly InstanceSource[];
+  readonly timeouts?: Timeouts;
+  /** Logger for the server (default: silent). */
+  readonly log?: Logger;
 }
 
 /**
@@ -57,7 +61,11 @@ export async function startTestServer(
   await writeFiles(dir, { "mdserver.conf": configText, ...options.files });
   await mkdir(join(dir, "userdata"), { recursive: true });
   const { config } = await loadConfig(join(dir, "mdserver.conf"));
-  const server = await startMdserver(config, silentLogger(), { port: 0, sources: options.sources });
+  const server = await startMdserver(config, options.log ?? silentLogger(), {
+    port: 0,
+    sources: options.sources,
+    timeouts: options.timeouts,
+  });
   t.after(() => server.close());
   const port = server.bound[0]?.port ?? 0;
   return {
