@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Identity, Instance } from "./instance.js";
+import { Inventory } from "./inventory.js";
+import type { InstanceSource } from "./source.js";
+
+function instance(name: string): Instance {
+  return { name, uuid: `${name}-uuid`, interfaces: [], source: "test" };
+}
+
+function identity(name: string, address: string, expiresAt?: number): Identity {
+  return { instance: instance(name), address, expiresAt };
+}
+
+test("lookup is by address; a source's publish replaces its whole view", () => {
+  const inventory = new Inventory();
+  inventory.publish("s", [identity("a", "10.0.0.1"), identity("b", "10.0.0.2")]);
+  assert.equal(inventory.lookup("10.0.0.1")?.instance.name, "a");
+  inventory.publish("s", [identity("b", "10.0.0.1")]);
+  assert.equal(inventory.lookup("10.0.0.1")?.instance.name, "b");
+  assert.equal(inventory.lookup("10.0.0.2"), undefined);
+});
+
+test("an expired lease is not served", () => {
+  const inventory = new Inventory();
+  inventory.publish("s", [
+    identity("a", "10.0.0.1", Date.now() - 1),
+    identity("b", "10.0.0.2", Date.now() + 60_000),
+  ]);
+  assert.equal(inventory.lookup("10.0.0.1"), undefined);
+  assert.equal(inventory.lookup("10.0.0.2")?.instance.name, "b");
+});
+
+test("an address two sources give to different instances is served to neither", () => {
+  const warnings: string[] = [];
+  const inventory = new Inventory([], 1000, (message) => warnings.push(message));
+  inventory.publish("one", [identity("a", "10.0.0.1")]);
+  inventory.publish("two", [identity("b", "10.0.0.1")]);
+  assert.equal(inventory.lookup("10.0.0.1"), undefined);
+  assert.equal(warnings.length, 1);
+});
+
+test("an unknown address triggers one shared, rate-limited refresh", async () => {
+  let refreshes = 0;
+  const holder: { inventory?: Inventory } = {};
+  const source: InstanceSource = {
+    id: "s",
+    start: async () => {},
+    stop: async () => {},
+    health: () => ({ ok: true }),
+    refresh: async () => {
+      refreshes++;
+      await new Promise((r) => setTimeout(r, 20));
+      holder.inventory?.publish("s", [identity("late", "10.0.0.9")]);
+    },
+  };
+  const inventory = new Inventory([source], 10_000);
+  holder.inventory = inventory;
+  const answers = await Promise.all([
+    inventory.resolve("10.0.0.9"),
+    inventory.resolve("10.0.0.9"),
+    inventory.resolve("10.0.0.8"),
+  ]);
+  assert.deepEqual(
+    answers.map((a) => a?.instance.name),
+    ["late", "late", undefined],
+  );
+  assert.equal(refreshes, 1);
+  // Within the interval a further miss causes no refresh.
+  assert.equal(await inventory.resolve("10.0.0.7"), undefined);
+  assert.equal(refreshes, 1);
+});
+
+test("listeners see every change", () => {
+  const inventory = new Inventory();
+  const seen: string[][] = [];
+  inventory.onChange((instances) => seen.push(instances.map((i) => i.name)));
+  inventory.publish("s", [identity("b", "10.0.0.2"), identity("a", "10.0.0.1")]);
+  inventory.publish("s", []);
+  assert.deepEqual(seen, [["a", "b"], []]);
+});
