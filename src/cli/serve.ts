@@ -1,5 +1,5 @@
 import { loadConfig } from "../config/load-config.js";
-import { createLogger } from "../log/logger.js";
+import { createLogger, reopenLogFile } from "../log/logger.js";
 import { startMdserver } from "../mdserver.js";
 import { EXIT, type Command } from "./command.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
@@ -20,6 +20,12 @@ export const serveCommand: Command = {
     for (const warning of warnings) log.warn(warning);
     log.info({ config: config.file, sources: config.mdserver.instance_source }, "starting");
     const server = await startMdserver(config, log);
+    // logrotate's postrotate sends SIGHUP: write to the new file from now on.
+    const onHangup = () => {
+      reopenLogFile(log);
+      log.info("log file reopened");
+    };
+    process.on("SIGHUP", onHangup);
     await new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
         log.info({ signal }, "stopping");
@@ -28,6 +34,7 @@ export const serveCommand: Command = {
       process.once("SIGTERM", stop);
       process.once("SIGINT", stop);
     });
+    process.off("SIGHUP", onHangup);
     await server.close();
     log.flush();
     return EXIT.ok;

@@ -38,3 +38,13 @@ export function createLogger(
 export function silentLogger(): Logger {
   return pino({ level: "silent" });
 }
+
+/**
+ * Reopens the log file (after logrotate moved it away); does nothing when logging to stdout.
+ * `mdserver serve` calls this on SIGHUP.
+ */
+export function reopenLogFile(logger: Logger): void {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    { reopen?: () => void; fd?: number } | undefined;
+  if (stream?.reopen && stream.fd !== 1) stream.reopen();
+}

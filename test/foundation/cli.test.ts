@@ -1,6 +1,7 @@
 /** The command line as an operator uses it: exit codes, messages, the original's invocation. */
 import assert from "node:assert/strict";
 import { once } from "node:events";
+import { readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { freePort, runCli, startCli } from "../helpers/cli.js";
@@ -113,4 +114,40 @@ test("`mdserver FILE` serves, as the original was started, and stops cleanly on 
   assert.equal(entry.path, "/latest/meta-data/hostname");
   assert.equal(entry.status, 200);
   assert.equal(typeof entry.ms, "number");
+});
+
+test("SIGHUP reopens the log file, so logrotate can move it away", async (t) => {
+  const dir = await tempDir(t);
+  const port = await freePort();
+  await writeFiles(dir, {
+    "mdserver.conf": twoGuestsConfig("", `port = ${port}`).replace(
+      "logfile = -",
+      "logfile = mdserver.log",
+    ),
+    "userdata/.keep": "",
+  });
+  const child = startCli([join(dir, "mdserver.conf")]);
+  t.after(() => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  const logfile = join(dir, "mdserver.log");
+  const waitForLog = async (file: string, text: string) => {
+    const deadline = Date.now() + 10_000;
+    let content = "";
+    while (Date.now() < deadline) {
+      content = await readFile(file, "utf8").catch(() => "");
+      if (content.includes(text)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.fail(`expected ${text} in ${file}:\n${content}`);
+  };
+  await waitForLog(logfile, '"msg":"listening"');
+  await rename(logfile, `${logfile}.1`);
+  child.kill("SIGHUP");
+  await waitForLog(logfile, '"msg":"log file reopened"');
+  await send({ port, from: ALPHA.ip, path: "/latest/meta-data/hostname" });
+  await waitForLog(logfile, '"path":"/latest/meta-data/hostname"');
+  child.kill("SIGTERM");
+  const [code] = (await once(child, "exit")) as [number | null];
+  assert.equal(code, 0);
 });
