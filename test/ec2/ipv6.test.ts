@@ -96,33 +96,19 @@ ip = ${guestIp}
 uuid = 0a0b0c0d-0e0f-4a1b-8c2d-3e4f5a6b7c8d
 `,
   });
-  const out = await ns.exec("curl", [
-    "-sS",
-    "-g",
-    "--interface",
-    guestIp,
-    "http://[fd00:ec2::254]/latest/meta-data/instance-id",
-  ]);
-  assert.equal(out, "i-0a0b0c0d0e0f4a1b8");
-  const host = await ns.exec("curl", [
-    "-sS",
-    "-g",
-    "--interface",
-    guestIp,
-    "http://[fd00:ec2::254]/latest/meta-data/local-hostname",
-  ]);
-  assert.equal(host, "v6guest");
+  // curl from a given source address; prints the body, or the status with -w.
+  const curl = (from: string, path: string, ...extra: string[]) =>
+    ns.exec("curl", ["-sS", "-g", ...extra, "--interface", from, `http://[fd00:ec2::254]${path}`]);
+  assert.equal(await curl(guestIp, "/latest/meta-data/instance-id"), "i-0a0b0c0d0e0f4a1b8");
+  assert.equal(await curl(guestIp, "/latest/meta-data/local-hostname"), "v6guest");
   // From the server's own address, which no instance has: 404.
-  const stranger = await ns.exec("curl", [
-    "-sS",
-    "-g",
+  const stranger = await curl(
+    "fd00:ec2::254",
+    "/latest/meta-data/instance-id",
     "-o",
     "/dev/null",
     "-w",
     "%{http_code}",
-    "--interface",
-    "fd00:ec2::254",
-    "http://[fd00:ec2::254]/latest/meta-data/instance-id",
-  ]);
+  );
   assert.equal(stranger, "404");
 });

@@ -39,8 +39,10 @@ export async function startInNamespace(
   const name = `mdsec2-${process.pid}-${++counter}`;
   const ip = (...args: string[]) => run("ip", args);
   await ip("netns", "add", name);
-  let server: ChildProcess | undefined;
+  // Filled in once started; cleanup must also run when setting up fails before that.
+  const started: { server?: ChildProcess } = {};
   t.after(async () => {
+    const { server } = started;
     if (server?.exitCode === null && server.signalCode === null) {
       const exited = once(server, "exit");
       server.kill("SIGTERM");
@@ -65,7 +67,7 @@ export async function startInNamespace(
   }
   const dir = await tempDir(t, "mdserver-netns-");
   await writeFiles(dir, { "mdserver.conf": options.config, ...options.files });
-  server = spawn(
+  const server = spawn(
     "ip",
     [
       "netns",
@@ -81,6 +83,7 @@ export async function startInNamespace(
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  started.server = server;
   await listening(server);
   return {
     name,
