@@ -1,5 +1,8 @@
 /** user-data as EC2 serves it: bytes, rendered per guest, 404 when the guest has none. */
 import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
 import { startTestServer } from "../helpers/test-server.js";
 import { ALPHA, BETA, KEYS } from "../helpers/two-guests.js";
@@ -73,4 +76,24 @@ test("a broken template fails only that guest's user-data, with a 500 naming fil
   assert.match(res.body, /userdata\/alpha:2: .*nope/);
   await expectRows(server, ALPHA.ip, [["/latest/meta-data/hostname", "alpha"]]);
   await expectRows(server, BETA.ip, [["/latest/user-data", { status: 200, contentType: OCTETS }]]);
+});
+
+test("an edited template is served at once, without a restart (renderings are not kept stale)", async (t) => {
+  const server = await startTestServer(t, ec2GuestsConfig(), {
+    files: { "userdata/alpha": "one {{hostname}}\n" },
+  });
+  await expectRows(server, ALPHA.ip, [["/latest/user-data", { status: 200, body: "one alpha\n" }]]);
+  await writeFile(join(server.dir, "userdata", "alpha"), "two {{hostname}}\n");
+  let body = "";
+  // The directory watch drops the cache at once; the age limit (5 s) would do it anyway.
+  for (let i = 0; i < 70 && body !== "two alpha\n"; i++) {
+    await sleep(100);
+    body = (await server.request("/latest/user-data", { from: ALPHA.ip })).body;
+  }
+  assert.equal(body, "two alpha\n");
+  // beta's built-in user-data is unaffected.
+  assert.match(
+    (await server.request("/latest/user-data", { from: BETA.ip })).body,
+    /^#cloud-config\nhostname: beta\n/,
+  );
 });

@@ -4,6 +4,7 @@
  */
 import type { Config } from "../../config/config.js";
 import type { Reply } from "../../http/reply.js";
+import type { MaybePromise } from "../../http/request.js";
 import type { UserdataService } from "../../userdata/userdata-service.js";
 import type { Frontend, MetadataRequest } from "../frontend.js";
 import { methodNotAllowed, serveNode } from "../serve-node.js";
@@ -20,7 +21,7 @@ export function createEc2Frontend(config: Config, userdata: UserdataService): Fr
 
   return {
     matches: () => true,
-    handle: async (request: MetadataRequest): Promise<Reply> => {
+    handle: (request: MetadataRequest): MaybePromise<Reply> => {
       const { segments } = request;
       const tokenPath = isTokenPath(segments);
       if (request.method === "PUT") {
