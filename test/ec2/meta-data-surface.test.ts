@@ -257,3 +257,20 @@ test("without public keys there is no public-keys/ entry", async (t) => {
   assert.ok(!listing.body.includes("public-keys"), listing.body);
   await expectRows(server, ALPHA.ip, [["/latest/meta-data/public-keys/", { status: 404 }]]);
 });
+
+test("versions from service.ec2_versions are listed and served next to cloud-init's", async (t) => {
+  const server = await startTestServer(
+    t,
+    `${ec2GuestsConfig()}\n[service]\nec2_versions = 2007-12-15, 1.0\n`,
+  );
+  await expectRows(server, ALPHA.ip, [
+    ["/", "2007-12-15/\n2009-04-04/\n2016-09-02/\n2018-09-24/\n2021-03-23/\n1.0/\nlatest/"],
+    ["/1.0/meta-data/instance-id", ALPHA.instanceId],
+    ["/2007-12-15/meta-data/hostname", "alpha"],
+    [
+      "/service/ec2_versions",
+      "2007-12-15\n2009-04-04\n2016-09-02\n2018-09-24\n2021-03-23\n1.0\nlatest",
+    ],
+    ["/2008-02-01/meta-data/hostname", { status: 404 }],
+  ]);
+});
