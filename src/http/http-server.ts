@@ -90,7 +90,7 @@ function write(res: ServerResponse, method: string, reply: Reply): void {
   res.setHeader("Content-Length", Buffer.byteLength(reply.body, "utf8"));
   if (reply.headers)
     for (const name in reply.headers) res.setHeader(name, reply.headers[name] ?? "");
-  // A string body goes out in one write with the headers; a Buffer would cost a writev.
+  // A string body is joined to the headers in one chunk; a Buffer would go as a chunk of its own.
   if (method === "HEAD") res.end();
   else res.end(reply.body, "utf8");
 }
