@@ -54,7 +54,10 @@ export async function startMdserver(
     ? fallbackIdentities(config.mdserver.hostname_prefix)
     : undefined;
   const handler = createDispatcher(
-    async (client) => (await inventory.resolve(client)) ?? fallback?.(client),
+    // A known address is a map read; only an unknown one waits for a refresh of the sources.
+    (client) =>
+      inventory.lookup(client) ??
+      inventory.resolve(client).then((found) => found ?? fallback?.(client)),
     [createServiceFrontend(config), createEc2Frontend(config, userdata)],
   );
 

@@ -3,25 +3,40 @@
  * strangers, pick the frontend for the path.
  */
 import type { Reply } from "../http/reply.js";
-import type { Handler, Request } from "../http/request.js";
+import { andThen, type Handler, type MaybePromise, type Request } from "../http/request.js";
 import type { Identity } from "../inventory/instance.js";
 import type { Frontend } from "./frontend.js";
 import { methodNotAllowed, notFound } from "./serve-node.js";
 
-/** Finds who is asking from an address (the inventory, possibly with a fallback). */
-export type Identify = (client: string) => Promise<Identity | undefined>;
+/**
+ * Finds who is asking from an address (the inventory, possibly with a fallback): at once for a
+ * known address, after a refresh of the sources for an unknown one.
+ */
+export type Identify = (client: string) => MaybePromise<Identity | undefined>;
 
 const METHODS = new Set(["GET", "HEAD", "PUT"]);
 
+/** The server's request handler over `frontends`, the first whose path matches answering. */
 export function createDispatcher(identify: Identify, frontends: readonly Frontend[]): Handler {
-  return async (request: Request): Promise<Reply> => {
-    if (!METHODS.has(request.method)) throw methodNotAllowed("GET, HEAD");
-    const identity = await identify(request.client);
+  const answer = (request: Request, identity: Identity | undefined): MaybePromise<Reply> => {
     // A stranger learns nothing, not even which paths exist.
     if (identity === undefined) throw notFound();
     const frontend = frontends.find((f) => f.matches(request.segments));
     if (frontend === undefined) throw notFound();
-    const reply = await frontend.handle({ ...request, identity });
-    return { ...reply, instance: identity.instance.name };
+    const name = identity.instance.name;
+    // Object literals of a fixed shape rather than spreads: this runs on every request.
+    const { method, path, segments, trailingSlash, headers, client } = request;
+    const asked = { method, path, segments, trailingSlash, headers, client, identity };
+    return andThen(frontend.handle(asked), (reply) => ({
+      status: reply.status,
+      body: reply.body,
+      contentType: reply.contentType,
+      headers: reply.headers,
+      instance: name,
+    }));
+  };
+  return (request: Request): MaybePromise<Reply> => {
+    if (!METHODS.has(request.method)) throw methodNotAllowed("GET, HEAD");
+    return andThen(identify(request.client), (identity) => answer(request, identity));
   };
 }

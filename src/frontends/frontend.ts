@@ -1,6 +1,6 @@
 /** What every metadata layout (EC2, service, later OpenStack and NoCloud) implements. */
 import type { Reply } from "../http/reply.js";
-import type { Request } from "../http/request.js";
+import type { MaybePromise, Request } from "../http/request.js";
 import type { Identity } from "../inventory/instance.js";
 
 /** A request from a client that has been identified. */
@@ -11,5 +11,6 @@ export interface MetadataRequest extends Request {
 export interface Frontend {
   /** True when this frontend answers the path (checked in order; the EC2 one takes the rest). */
   matches(segments: readonly string[]): boolean;
-  handle(request: MetadataRequest): Promise<Reply>;
+  /** The answer, synchronously when no I/O is needed (see Handler). */
+  handle(request: MetadataRequest): MaybePromise<Reply>;
 }

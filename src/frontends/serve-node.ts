@@ -1,5 +1,6 @@
 /** Answers a GET for a node of a metadata tree. */
 import { HttpError, text, type Reply } from "../http/reply.js";
+import type { MaybePromise } from "../http/request.js";
 import { listing, type MetadataNode } from "./tree.js";
 
 /** 404 for a path that names nothing (the message tells nothing about other guests). */
@@ -7,21 +8,24 @@ export function notFound(): HttpError {
   return new HttpError(404, "not found");
 }
 
-/** Replies with a directory's listing or a leaf's value; 404 when absent. */
-export async function serveNode(node: MetadataNode | undefined): Promise<Reply> {
+/**
+ * Replies with a directory's listing or a leaf's value; 404 when absent. Fixed leaves and
+ * listings answer synchronously; computed ones (user-data, conditional listings) later.
+ */
+export function serveNode(node: MetadataNode | undefined): MaybePromise<Reply> {
   if (node === undefined) throw notFound();
   switch (node.kind) {
     case "dir":
-      return text(await listing(node));
+      return node.fixedListing === undefined
+        ? listing(node).then((body) => text(body))
+        : text(node.fixedListing);
     case "leaf":
-      return node.contentType === undefined
-        ? text(node.body)
-        : { status: 200, body: node.body, contentType: node.contentType };
-    case "computed": {
-      const reply = await node.answer();
-      if (reply === undefined) throw notFound();
-      return reply;
-    }
+      return node.reply;
+    case "computed":
+      return node.answer().then((reply) => {
+        if (reply === undefined) throw notFound();
+        return reply;
+      });
   }
 }
 

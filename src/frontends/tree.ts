@@ -3,11 +3,11 @@
  * entries, so a listing can only advertise what resolves: the property cloud-init's crawler
  * depends on (one listed entry that fails empties the whole crawl).
  */
-import type { Reply } from "../http/reply.js";
+import { TEXT, type Reply } from "../http/reply.js";
 
 /** A value that answers a GET; async and possibly absent (then 404) for computed ones. */
 export type Leaf =
-  | { readonly kind: "leaf"; readonly body: string; readonly contentType?: string }
+  | { readonly kind: "leaf"; readonly body: string; readonly reply: Reply }
   | { readonly kind: "computed"; readonly answer: () => Promise<Reply | undefined> };
 
 export interface Directory {
@@ -34,9 +34,9 @@ export interface Entry {
 export type EntrySpec =
   readonly [string, MetadataNode] | readonly [string, MetadataNode, Omit<Entry, "node">];
 
-/** A fixed string value. */
-export function leaf(body: string, contentType?: string): Leaf {
-  return contentType === undefined ? { kind: "leaf", body } : { kind: "leaf", body, contentType };
+/** A fixed string value; its reply is built once, as it is served again and again. */
+export function leaf(body: string, contentType = TEXT): Leaf {
+  return { kind: "leaf", body, reply: Object.freeze({ status: 200, body, contentType }) };
 }
 
 /** A value computed at request time. */

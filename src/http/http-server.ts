@@ -3,9 +3,10 @@
  * from holding the server, and one access-log line per request. Knows nothing of metadata.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { Logger } from "../log/logger.js";
 import { canonicalAddress } from "../inventory/address.js";
+import { createAccessLog } from "./access-log.js";
 import { errorReply, HttpError, type Reply } from "./reply.js";
 import { normalisePath, pathSegments, type Handler } from "./request.js";
 
@@ -31,25 +32,23 @@ export const TIMEOUTS: Timeouts = {
 
 /** A request listener for node:http that answers with `handler`. */
 export function requestListener(handler: Handler, log: Logger) {
+  const access = createAccessLog(log);
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = process.hrtime.bigint();
-    const client = canonicalAddress(req.socket.remoteAddress ?? "") ?? "";
+    const client = clientOf(req.socket);
     const method = req.method ?? "GET";
     const path = normalisePath(req.url ?? "/");
     const finish = (reply: Reply): void => {
       write(res, method, reply);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log.info(
-        {
-          client,
-          instance: reply.instance,
-          method,
-          path,
-          status: reply.status,
-          ms: Math.round(ms * 100) / 100,
-        },
-        "request",
-      );
+      access({
+        client,
+        instance: reply.instance,
+        method,
+        path,
+        status: reply.status,
+        ms: Math.round(ms * 100) / 100,
+      });
     };
     const fail = (error: unknown): void => {
       const reply = errorReply(error);
@@ -69,21 +68,39 @@ export function requestListener(handler: Handler, log: Logger) {
     const segments = pathSegments(path);
     if (segments === undefined) return fail(new HttpError(400, "bad request: malformed path"));
     const trailingSlash = path.endsWith("/");
-    handler({ method, path, segments, trailingSlash, headers: req.headers, client }).then(
-      finish,
-      fail,
-    );
+    let reply;
+    try {
+      reply = handler({ method, path, segments, trailingSlash, headers: req.headers, client });
+    } catch (error) {
+      return fail(error);
+    }
+    if (reply instanceof Promise) reply.then(finish, fail);
+    else finish(reply);
   };
+}
+
+/** Canonical peer addresses of open connections: worked out once per connection, not per request. */
+const clients = new WeakMap<Socket, string>();
+
+function clientOf(socket: Socket): string {
+  let client = clients.get(socket);
+  if (client === undefined) {
+    client = canonicalAddress(socket.remoteAddress ?? "") ?? "";
+    clients.set(socket, client);
+  }
+  return client;
 }
 
 function write(res: ServerResponse, method: string, reply: Reply): void {
   if (res.headersSent || res.destroyed) return;
-  const body = Buffer.from(reply.body, "utf8");
   res.statusCode = reply.status;
   if (reply.contentType) res.setHeader("Content-Type", reply.contentType);
-  res.setHeader("Content-Length", body.length);
-  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-  res.end(method === "HEAD" ? undefined : body);
+  res.setHeader("Content-Length", Buffer.byteLength(reply.body, "utf8"));
+  if (reply.headers)
+    for (const name in reply.headers) res.setHeader(name, reply.headers[name] ?? "");
+  // A string body is joined to the headers in one chunk; a Buffer would go as a chunk of its own.
+  if (method === "HEAD") res.end();
+  else res.end(reply.body, "utf8");
 }
 
 /** A node:http server for `handler` with the given time-outs (not yet listening). */

@@ -15,11 +15,29 @@ export interface Request {
   readonly client: string;
 }
 
-/** Answers one request. */
-export type Handler = (request: Request) => Promise<Reply>;
+/** A value that may or may not need waiting for. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Answers one request, synchronously when it can: a reply in the same tick as the request is
+ * measurably faster under load than one a promise later, and most answers need no I/O.
+ */
+export type Handler = (request: Request) => MaybePromise<Reply>;
+
+/** Calls `next` with the value now if it is one, or when the promise settles. */
+export function andThen<T, U>(
+  value: MaybePromise<T>,
+  next: (value: T) => MaybePromise<U>,
+): MaybePromise<U> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
+/** What normalisePath and pathSegments would change or reject: escapes, queries, "//". */
+const UNUSUAL = /[%?#]|\/\//;
 
 /** Collapses repeated slashes and drops the query string. */
 export function normalisePath(url: string): string {
+  if (url.startsWith("/") && !UNUSUAL.test(url)) return url;
   const end = url.search(/[?#]/);
   const path = end === -1 ? url : url.slice(0, end);
   const collapsed = path.replace(/\/{2,}/g, "/");
@@ -28,6 +46,8 @@ export function normalisePath(url: string): string {
 
 /** Splits a normalised path into decoded segments; undefined for a malformed escape. */
 export function pathSegments(path: string): string[] | undefined {
+  // The usual path has nothing to decode: skip decodeURIComponent and its try.
+  if (!path.includes("%")) return path.split("/").filter((s) => s !== "");
   try {
     return path
       .split("/")

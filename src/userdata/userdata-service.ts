@@ -22,8 +22,21 @@ interface Found {
   readonly source?: string;
 }
 
+/** A rendering kept for an identity, good while its template text is the same. */
+interface Rendered {
+  readonly origin: UserdataOrigin;
+  readonly source: string | undefined;
+  readonly body: string;
+}
+
 export class UserdataService {
   private readonly files: FileCache;
+  /**
+   * The last rendering per identity. Identities are immutable (a changed guest is a new
+   * object) and the config is frozen, so the output only changes with the template text.
+   */
+  private readonly rendered = new WeakMap<Identity, Rendered>();
+  private readonly candidates = new WeakMap<Identity, readonly string[]>();
 
   constructor(
     private readonly config: Config,
@@ -40,28 +53,38 @@ export class UserdataService {
   /** The rendered user-data, or undefined when the instance has none (serve 404). */
   async render(identity: Identity): Promise<{ origin: UserdataOrigin; body: string } | undefined> {
     const found = await this.find(identity);
-    const values = templateValues(this.config, identity);
-    switch (found.origin.kind) {
-      case "none":
-        return undefined;
-      case "builtin":
-        return { origin: found.origin, body: builtinUserdata(values) };
-      default:
-        return {
-          origin: found.origin,
-          body: renderTemplate(found.source ?? "", values, found.origin.file),
-        };
+    if (found.origin.kind === "none") return undefined;
+    const last = this.rendered.get(identity);
+    if (last && last.source === found.source && sameOrigin(last.origin, found.origin)) {
+      return { origin: found.origin, body: last.body };
     }
+    const values = templateValues(this.config, identity);
+    const body =
+      found.origin.kind === "builtin"
+        ? builtinUserdata(values)
+        : renderTemplate(found.source ?? "", values, found.origin.file);
+    this.rendered.set(identity, { origin: found.origin, source: found.source, body });
+    return { origin: found.origin, body };
   }
 
   close(): void {
     this.files.close();
   }
 
+  /** The files to try for an identity, worked out once per identity. */
+  private candidateFiles(identity: Identity): readonly string[] {
+    let files = this.candidates.get(identity);
+    if (files === undefined) {
+      const dir = this.config.mdserver.userdata_dir;
+      files = userdataCandidates(identity.instance.name, identity.mac).map((c) => join(dir, c));
+      this.candidates.set(identity, files);
+    }
+    return files;
+  }
+
   private async find(identity: Identity): Promise<Found> {
-    const { userdata_dir, default_template, userdata_fallback } = this.config.mdserver;
-    for (const candidate of userdataCandidates(identity.instance.name, identity.mac)) {
-      const file = join(userdata_dir, candidate);
+    const { default_template, userdata_fallback } = this.config.mdserver;
+    for (const file of this.candidateFiles(identity)) {
       const source = await this.files.read(file);
       if (source !== undefined) return { origin: { kind: "file", file }, source };
     }
@@ -72,4 +95,8 @@ export class UserdataService {
     }
     return { origin: userdata_fallback ? { kind: "builtin" } : { kind: "none" } };
   }
+}
+
+function sameOrigin(a: UserdataOrigin, b: UserdataOrigin): boolean {
+  return a.kind === b.kind && ("file" in a ? a.file : "") === ("file" in b ? b.file : "");
 }

@@ -2,6 +2,10 @@
 import { z } from "zod";
 import { bool, oneOf, text } from "../values.js";
 
+/** Dot-separated DNS labels (letters, digits, hyphens; no leading or trailing hyphen). */
+const DOMAIN =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
 export const ec2Section = z
   .object({
     /** "uuid": i-<17 hex digits of the domain UUID>, stable; "ip": the original's i-<client IP>. */
@@ -14,6 +18,12 @@ export const ec2Section = z
     instance_type: text.default("m1.small"),
     ami_id: text.default("ami-00000000000000000"),
     services_domain: text.default("localdomain"),
+    /** When set, meta-data/public-hostname is <instance name>.<public_domain>; unset, no such leaf. */
+    public_domain: text
+      .refine((value) => DOMAIN.test(value), {
+        message: "is not a DNS domain name (such as guests.example.org)",
+      })
+      .optional(),
   })
   .strict();
 

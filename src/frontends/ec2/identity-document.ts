@@ -1,14 +1,18 @@
 /** dynamic/instance-identity/document: the JSON the AWS SDKs and cloud-init (on AWS) read. */
 import type { Config } from "../../config/config.js";
 import type { Identity } from "../../inventory/instance.js";
+import { architecture, availabilityZone, primaryIPv4 } from "./ec2-values.js";
 import { instanceId } from "./instance-id.js";
-import { availabilityZone, primaryIPv4 } from "./meta-data.js";
 
-/** The document; instanceId must equal meta-data/instance-id (cloud-init prefers this one). */
+/**
+ * The document. Its instanceId must equal meta-data/instance-id: cloud-init on AWS takes this
+ * one over the meta-data leaf. Fields EC2 sends that have no meaning here are null, as EC2
+ * sends them for instances without such products.
+ */
 export function identityDocument(config: Config, identity: Identity, pendingTime: Date): string {
   const document = {
     accountId: "000000000000",
-    architecture: identity.instance.architecture ?? "x86_64",
+    architecture: architecture(identity),
     availabilityZone: availabilityZone(config),
     billingProducts: null,
     devpayProductCodes: null,

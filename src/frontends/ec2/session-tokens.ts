@@ -11,24 +11,28 @@ import type { Identity } from "../../inventory/instance.js";
 export const MIN_TTL = 1;
 export const MAX_TTL = 21600;
 
+/** Expiry in base 36 (ms since the epoch), a dot, then the HMAC in base64url. */
+const TOKEN = /^([0-9a-z]{1,12})\.([A-Za-z0-9_-]{43})$/;
+
+/** Issues and checks session tokens with a key of its own. */
 export class SessionTokens {
   private readonly key = randomBytes(32);
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** A token for `identity`, valid for `ttlSeconds`. */
+  /** A token for `identity`, valid for `ttlSeconds` from now (to the millisecond). */
   issue(identity: Identity, ttlSeconds: number): string {
-    const expiry = Math.floor(this.now() / 1000) + ttlSeconds;
+    const expiry = this.now() + ttlSeconds * 1000;
     return `${expiry.toString(36)}.${this.sign(identity, expiry).toString("base64url")}`;
   }
 
   /** True when `token` was issued to this identity and has not expired. */
   verify(identity: Identity, token: string): boolean {
-    const dot = token.indexOf(".");
-    if (dot <= 0) return false;
-    const expiry = Number.parseInt(token.slice(0, dot), 36);
-    if (!Number.isSafeInteger(expiry) || expiry <= this.now() / 1000) return false;
-    const given = Buffer.from(token.slice(dot + 1), "base64url");
+    const parts = TOKEN.exec(token);
+    if (!parts) return false;
+    const expiry = Number.parseInt(parts[1] ?? "", 36);
+    if (!Number.isSafeInteger(expiry) || expiry <= this.now()) return false;
+    const given = Buffer.from(parts[2] ?? "", "base64url");
     const expected = this.sign(identity, expiry);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }

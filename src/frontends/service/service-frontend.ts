@@ -1,6 +1,7 @@
 /** /service/: what this metadata server is (the original's surface, kept for its users). */
 import type { Config } from "../../config/config.js";
 import type { Reply } from "../../http/reply.js";
+import type { MaybePromise } from "../../http/request.js";
 import type { Frontend, MetadataRequest } from "../frontend.js";
 import { methodNotAllowed, serveNode } from "../serve-node.js";
 import { dir, leaf, resolveNode } from "../tree.js";
@@ -21,7 +22,7 @@ export function createServiceFrontend(config: Config): Frontend {
   ]);
   return {
     matches: (segments) => segments[0] === "service",
-    handle: async (request: MetadataRequest): Promise<Reply> => {
+    handle: (request: MetadataRequest): MaybePromise<Reply> => {
       if (request.method === "PUT") throw methodNotAllowed("GET, HEAD");
       return serveNode(resolveNode(tree, request.segments));
     },

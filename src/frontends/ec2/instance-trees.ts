@@ -1,0 +1,94 @@
+/**
+ * The whole EC2 tree of one identity (every served version, each with dynamic/, meta-data/
+ * and user-data), built on first use and kept while the inventory holds that identity: sources
+ * publish a new Identity object when anything about a guest changes, so a cached tree can
+ * never be stale, and a WeakMap lets the old one go.
+ */
+import type { Config } from "../../config/config.js";
+import { HttpError } from "../../http/reply.js";
+import type { Identity } from "../../inventory/instance.js";
+import { TemplateError } from "../../userdata/template-error.js";
+import type { UserdataService } from "../../userdata/userdata-service.js";
+import { computed, dir, leaf, type Directory, type Leaf } from "../tree.js";
+import { identityDocument } from "./identity-document.js";
+import { metaDataTree } from "./meta-data.js";
+import { servedEc2Versions } from "./versions.js";
+
+/** EC2 serves user-data as bytes, whatever they hold. */
+const USERDATA_TYPE = "application/octet-stream";
+/** Bounds the memory of first-seen times when guests come and go for a long time. */
+const FIRST_SEEN_LIMIT = 100_000;
+
+/** Builds and caches identities' trees. */
+export class InstanceTrees {
+  private readonly versions: readonly string[];
+  private readonly trees = new WeakMap<Identity, Directory>();
+  private readonly firstSeen = new Map<string, Date>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly userdata: UserdataService,
+  ) {
+    this.versions = servedEc2Versions(config);
+  }
+
+  /** The root (the versions directory) of `identity`'s tree. */
+  treeFor(identity: Identity): Directory {
+    let tree = this.trees.get(identity);
+    if (tree === undefined) {
+      tree = this.build(identity);
+      this.trees.set(identity, tree);
+    }
+    return tree;
+  }
+
+  private build(identity: Identity): Directory {
+    const document = identityDocument(
+      this.config,
+      identity,
+      this.pendingTime(identity.instance.uuid),
+    );
+    // Every version shares one subtree: the content does not differ between them here.
+    const version = dir([
+      ["dynamic", dir([["instance-identity", dir([["document", leaf(document)]])]])],
+      ["meta-data", metaDataTree(this.config, identity)],
+      [
+        "user-data",
+        this.userdataLeaf(identity),
+        // Listed only when there is user-data to fetch, as on EC2 (a 404 there means "none").
+        { listedWhen: async () => (await this.userdata.origin(identity)).kind !== "none" },
+      ],
+    ]);
+    return dir(this.versions.map((v) => [v, version] as const));
+  }
+
+  private userdataLeaf(identity: Identity): Leaf {
+    return computed(async () => {
+      try {
+        const rendered = await this.userdata.render(identity);
+        return rendered && { status: 200, body: rendered.body, contentType: USERDATA_TYPE };
+      } catch (error) {
+        if (error instanceof TemplateError) {
+          throw new HttpError(500, `user-data template error: ${error.message}`, undefined, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * When this server first answered for the instance: the identity document's pendingTime
+   * (EC2's launch time), kept per UUID so it does not move when the guest's address does.
+   */
+  private pendingTime(uuid: string): Date {
+    let seen = this.firstSeen.get(uuid);
+    if (seen === undefined) {
+      if (this.firstSeen.size >= FIRST_SEEN_LIMIT) this.firstSeen.clear();
+      seen = new Date();
+      this.firstSeen.set(uuid, seen);
+    }
+    return seen;
+  }
+}
