@@ -12,7 +12,7 @@ import type { UserdataService } from "../../userdata/userdata-service.js";
 import { computed, dir, leaf, type Directory, type Leaf } from "../tree.js";
 import { identityDocument } from "./identity-document.js";
 import { metaDataTree } from "./meta-data.js";
-import { servedEc2Versions } from "./versions.js";
+import { servedEc2Versions } from "../ec2-versions.js";
 
 /** EC2 serves user-data as bytes, whatever they hold. */
 const USERDATA_TYPE = "application/octet-stream";

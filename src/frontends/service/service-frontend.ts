@@ -5,7 +5,7 @@ import type { MaybePromise } from "../../http/request.js";
 import type { Frontend, MetadataRequest } from "../frontend.js";
 import { methodNotAllowed, serveNode } from "../serve-node.js";
 import { dir, leaf, resolveNode } from "../tree.js";
-import { servedEc2Versions } from "../ec2/versions.js";
+import { servedEc2Versions } from "../ec2-versions.js";
 
 export function createServiceFrontend(config: Config): Frontend {
   const { name, type, version } = config.service;

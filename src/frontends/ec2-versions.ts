@@ -1,5 +1,8 @@
-/** Which EC2 API versions are served: cloud-init's probe list, "latest" and the configured ones. */
-import type { Config } from "../../config/config.js";
+/**
+ * Which EC2 API versions are served: cloud-init's probe list, "latest" and the configured ones.
+ * Shared by the EC2 frontend (which serves them) and /service/ (which reports them).
+ */
+import type { Config } from "../config/config.js";
 
 /** The dated versions cloud-init's Ec2 datasource probes, oldest first. */
 export const CLOUD_INIT_EC2_VERSIONS = ["2009-04-04", "2016-09-02", "2018-09-24", "2021-03-23"];
