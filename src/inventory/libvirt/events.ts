@@ -8,7 +8,7 @@ export interface LibvirtEvent {
   readonly detail: string;
 }
 
-const EVENT = /^event '([^']+)' for (domain|network) '(.*)'(?:: (.*))?$/;
+const EVENT = /^event '([^']+)' for (domain|network) '(.*)'(?::\s*(.*))?$/;
 
 /** Parses one line; undefined for anything else (prompts, blank lines, "events received"). */
 export function parseEventLine(line: string): LibvirtEvent | undefined {
