@@ -25,7 +25,7 @@ export function parseEventLine(line: string): LibvirtEvent | undefined {
 
 /** What an event asks of the source. */
 export type EventAction =
-  /** Forget it now, before anything is read: an undefined domain or network. */
+  /** Forget it now, before it is read again: an undefined domain or network. */
   | "drop"
   /** Stop serving its leases now (a stopped guest's lease may pass to another), then re-read. */
   | "deactivate"

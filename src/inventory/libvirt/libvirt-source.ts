@@ -414,16 +414,19 @@ export class LibvirtSource implements InstanceSource {
     if (event === undefined || event.object !== "domain") return;
     const action = eventAction(event);
     if (action === "ignore") return;
+    this.log.debug({ event: line }, "libvirt event");
     this.table.touch(event.name);
     if (action === "drop" && this.table.drop(event.name)) this.publish();
     if (action === "deactivate" && this.table.deactivate(event.name)) this.publish();
-    if (action !== "drop") this.reread(event.name);
+    // Even after "Undefined": a running domain that was undefined lives on as a transient one.
+    this.reread(event.name);
   }
 
   private onNetworkEvent(line: string): void {
     const event = parseEventLine(line);
     if (event === undefined || event.object !== "network") return;
     if (!this.options.networks.includes(event.name) || eventAction(event) === "ignore") return;
+    this.log.debug({ event: line }, "libvirt event");
     this.networkEpoch++;
     if (eventAction(event) === "drop" && this.networks.delete(event.name)) this.publish();
     else void this.reloadNetworks();
