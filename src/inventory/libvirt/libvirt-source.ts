@@ -140,6 +140,7 @@ export class LibvirtSource implements InstanceSource {
   /** Reads every domain and network and replaces the view. */
   private fullLoad(): Promise<void> {
     return this.bulk.run("full", async () => {
+      this.pool.warm();
       const ticket = this.table.begin();
       const epoch = this.networkEpoch;
       try {

@@ -85,6 +85,11 @@ export class VirshSession {
     });
   }
 
+  /** Starts virsh now if it is not running, so its connection is open when commands come. */
+  warm(): void {
+    if (!this.closed && this.running === undefined) this.start();
+  }
+
   /** Ends virsh (politely, then by force) and fails whatever was still queued. */
   async close(): Promise<void> {
     this.closed = true;
