@@ -494,7 +494,9 @@ export class LibvirtSource implements InstanceSource {
     this.faults.clearAllBut("conflict:", conflicts);
     this.sink.publish(this.id, view.identities);
     // The index already refuses an expired lease; publishing again tells listeners (DNS) too.
-    const next = Math.min(...view.identities.map((i) => i.expiresAt ?? Infinity));
+    let next = Infinity;
+    for (const { expiresAt } of view.identities)
+      if (expiresAt !== undefined && expiresAt < next) next = expiresAt;
     if (this.options.watch && next !== Infinity)
       this.after("expiry", next - now + 1, () => this.publish());
   }
