@@ -61,6 +61,17 @@ async function hostname(guest: Guest): Promise<string | number> {
   return res.status === 200 ? res.body : res.status;
 }
 
+/** Waits (briefly: an event, not a refresh, must do it) until a guest gets 404. */
+function noLongerServed(guest: Guest, what: string): Promise<void> {
+  return eventually(
+    `${guest.ns}: ${what} to be dropped`,
+    async () => (await hostname(guest)) === 404,
+    {
+      timeoutMs: 3000,
+    },
+  );
+}
+
 test("a real libvirtd: leases, events, unknown guests, libvirtd stopped, restarted and frozen", async (t) => {
   const teardown = new Teardown(t);
   const dir = await tempDir(t, "mdserver-libvirtd-");
@@ -153,13 +164,7 @@ base_dir = ${join(dir, "no-lease-files")}
       assert.equal(await hostname(guest(4)), domain(4));
       // The address is known: only the Stopped event can take it away (no refresh runs for it).
       await libvirt.virsh("destroy", domain(4));
-      await eventually(
-        "guest 4's lease to be dropped",
-        async () => (await hostname(guest(4))) === 404,
-        {
-          timeoutMs: 3000,
-        },
-      );
+      await noLongerServed(guest(4), "its lease");
       assert.ok(
         logs(server).some(
           (l) => l.msg === "libvirt event" && String(l.event).includes(`'${domain(4)}': Stopped`),
@@ -170,13 +175,7 @@ base_dir = ${join(dir, "no-lease-files")}
       assert.equal(await hostname(guest(2)), domain(2));
       // … and goes with it when it is undefined.
       await libvirt.virsh("undefine", domain(2));
-      await eventually(
-        "guest 2's reservation to be dropped",
-        async () => (await hostname(guest(2))) === 404,
-        {
-          timeoutMs: 3000,
-        },
-      );
+      await noLongerServed(guest(2), "its reservation");
     },
   );
 
