@@ -52,7 +52,8 @@ interface Claim {
  */
 export function buildView(input: ViewInput): View {
   const owners = ownersByMac(input);
-  const claims = new Map<string, Map<string, Claim>>();
+  // Per address, each domain's claim (almost always exactly one).
+  const claims = new Map<string, Claim[]>();
   const contested = new Map<string, Set<string>>();
   const contest = (address: string, names: Iterable<string>) => {
     const set = contested.get(address) ?? new Set<string>();
@@ -70,17 +71,13 @@ export function buildView(input: ViewInput): View {
     const found = owners.get(ownerKey(network, mac)) ?? [];
     const candidates = lease ? found.filter((d) => d.active) : found;
     const domain = pickOwner(candidates);
-    if (domain === "ambiguous")
-      return contest(
-        address,
-        candidates.map((d) => d.name),
-      );
+    if (domain === "ambiguous") return contest(address, candidateNames(candidates));
     if (domain === undefined) return;
-    const byDomain = claims.get(address) ?? new Map<string, Claim>();
-    claims.set(address, byDomain);
-    const earlier = byDomain.get(domain.uuid);
+    const list = claims.get(address);
+    const earlier = list?.find((c) => c.domain === domain);
     if (earlier) earlier.expiresAt = Math.max(earlier.expiresAt, expiresAt);
-    else byDomain.set(domain.uuid, { domain, network, mac, address, expiresAt });
+    else if (list) list.push({ domain, network, mac, address, expiresAt });
+    else claims.set(address, [{ domain, network, mac, address, expiresAt }]);
   };
 
   for (const [name, state] of input.networks) {
@@ -90,21 +87,21 @@ export function buildView(input: ViewInput): View {
   }
 
   const held = new Map<DomainInfo, Claim[]>();
-  for (const [address, byDomain] of claims) {
-    const [only, ...others] = byDomain.values();
-    if (only === undefined) continue;
-    if (others.length > 0 || contested.has(address)) {
-      contest(
-        address,
-        [only, ...others].map((c) => c.domain.name),
-      );
+  for (const [address, list] of claims) {
+    if (list.length > 1 || contested.has(address)) {
+      contest(address, candidateNames(list.map((c) => c.domain)));
       continue;
     }
-    held.set(only.domain, [...(held.get(only.domain) ?? []), only]);
+    const only = list[0]!;
+    const mine = held.get(only.domain);
+    if (mine) mine.push(only);
+    else held.set(only.domain, [only]);
   }
 
+  const identities: Identity[] = [];
+  for (const [domain, list] of held) identities.push(...identitiesOf(input.source, domain, list));
   return {
-    identities: [...held].flatMap(([domain, list]) => identitiesOf(input.source, domain, list)),
+    identities,
     conflicts: [...contested]
       .map(([address, names]) => ({ address, claimants: [...names].sort() }))
       .sort((a, b) => a.address.localeCompare(b.address)),
@@ -118,10 +115,7 @@ function identitiesOf(source: string, domain: DomainInfo, held: readonly Claim[]
     interfaces: domain.interfaces.map((iface) => ({
       mac: iface.mac,
       network: iface.network,
-      addresses: held
-        .filter((c) => c.mac === iface.mac && c.network === iface.network)
-        .map((c) => c.address)
-        .sort(),
+      addresses: addressesOf(held, iface.mac, iface.network),
     })),
     source,
     architecture: domain.architecture,
@@ -133,6 +127,17 @@ function identitiesOf(source: string, domain: DomainInfo, held: readonly Claim[]
     mac: c.mac,
     expiresAt: c.expiresAt === Infinity ? undefined : c.expiresAt,
   }));
+}
+
+/** The addresses held through one interface, in order. */
+function addressesOf(held: readonly Claim[], mac: string, network: string | undefined): string[] {
+  const addresses: string[] = [];
+  for (const c of held) if (c.mac === mac && c.network === network) addresses.push(c.address);
+  return addresses.length > 1 ? addresses.sort() : addresses;
+}
+
+function candidateNames(domains: readonly DomainInfo[]): string[] {
+  return domains.map((d) => d.name);
 }
 
 function ownerKey(network: string, mac: string): string {
