@@ -15,6 +15,7 @@ import { printWarnings, reportConfigError } from "./report-config-error.js";
 
 const HEADER = ["NAME", "UUID", "MAC", "ADDRESS", "NETWORK", "USERDATA"] as const;
 
+/** `mdserver list [--config FILE]`. */
 export const listCommand: Command = {
   name: "list",
   summary:

@@ -5,6 +5,7 @@ import { LibvirtSource } from "./libvirt/libvirt-source.js";
 import type { InstanceSource } from "./source.js";
 import { StaticSource } from "./static/static-source.js";
 
+/** How the sources are to run. */
 export interface SourceOptions {
   /**
    * Keep sources current (libvirt events, lease-file watch, retries, periodic reloads). Off for
@@ -13,6 +14,7 @@ export interface SourceOptions {
   readonly watch?: boolean;
 }
 
+/** One source per kind named in mdserver.instance_source (libvirt: one per URI). */
 export function createSources(
   config: Config,
   log: Logger,

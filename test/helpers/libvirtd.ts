@@ -18,6 +18,7 @@ import type { Teardown } from "./teardown.js";
 /** The URI of the system libvirtd. */
 export const SYSTEM_URI = "qemu:///system";
 
+/** Where libvirtd runs and keeps its scratch files. */
 export interface LibvirtdOptions {
   /** The network namespace to run in (its networks' bridges and dnsmasq live there). */
   readonly ns: string;
@@ -25,6 +26,7 @@ export interface LibvirtdOptions {
   readonly dir: string;
 }
 
+/** A libvirtd (and virtlogd) this test started, and what it defined there. */
 export class TestLibvirtd {
   private libvirtd: Daemon | undefined;
   private virtlogd: Daemon | undefined;

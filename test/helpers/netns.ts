@@ -37,6 +37,7 @@ export interface Guest {
   get(path: string): Promise<CurlResult>;
 }
 
+/** Where to plug a stand-in guest in. */
 export interface GuestOptions {
   readonly name: string;
   readonly mac: string;

@@ -2,6 +2,7 @@
 import { pino } from "pino";
 import type { Logger } from "../../src/log/logger.js";
 
+/** One parsed log line. */
 export interface LogLine {
   readonly level: number;
   readonly msg: string;
@@ -11,6 +12,7 @@ export interface LogLine {
 /** pino's number for "warn". */
 export const WARN = 40;
 
+/** A debug-level logger and the lines it wrote. */
 export function recordingLogger(): { log: Logger; lines: LogLine[] } {
   const lines: LogLine[] = [];
   const log = pino(

@@ -4,6 +4,7 @@
  */
 import type { TestContext } from "node:test";
 
+/** Clean-up steps of one test. */
 export class Teardown {
   private readonly steps: Array<{ what: string; run: () => Promise<unknown> | unknown }> = [];
 

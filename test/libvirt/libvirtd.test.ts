@@ -15,7 +15,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { run, startDaemon, type Daemon } from "../helpers/daemon.js";
 import { eventually } from "../helpers/eventually.js";
-import { SYSTEM_URI, TestLibvirtd } from "../helpers/libvirtd.js";
+import { TestLibvirtd } from "../helpers/libvirtd.js";
 import { addGuest, createNetns, METADATA_ADDRESS, type Guest } from "../helpers/netns.js";
 import { Teardown } from "../helpers/teardown.js";
 import { tempDir } from "../helpers/test-server.js";
@@ -113,7 +113,7 @@ loglevel = debug
 userdata_dir = ${join(dir, "userdata")}
 
 [libvirt]
-uri = ${SYSTEM_URI}
+# uri: the default, qemu:///system (and instance_source: the default, libvirt)
 timeout = 2
 
 [dnsmasq]

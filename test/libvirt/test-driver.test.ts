@@ -18,7 +18,8 @@ import {
   TWIN_IP,
   ZETA,
 } from "../helpers/libvirt-fixture.js";
-import { startTestServer, type TestServer } from "../helpers/test-server.js";
+import { generatedGuest, writeGeneratedNode } from "../helpers/generated-node.js";
+import { startTestServer, tempDir, type TestServer } from "../helpers/test-server.js";
 
 function config(extra: { nets?: string; sources?: string; more?: string } = {}): string {
   return `[mdserver]
@@ -139,6 +140,19 @@ test("a lease written after start-up is found when its guest first asks", async 
     "zeta to be known",
     async () => (await hostname(server, "127.0.0.26")) === ZETA.name,
   );
+});
+
+test("several connection URIs: the guests of each are served, each by its own source", async (t) => {
+  const dir = await tempDir(t);
+  const second = await writeGeneratedNode(dir, 3);
+  const server = await startTestServer(
+    t,
+    config({ more: "" }).replace(`uri = ${FIXTURE_URI}`, `uri = ${FIXTURE_URI}, ${second}`),
+  );
+  assert.equal(await hostname(server, ALPHA.ip), ALPHA.name);
+  const other = generatedGuest(2);
+  assert.equal(await hostname(server, other.ip), other.name);
+  assert.equal(server.server.inventory.lookup(other.ip)?.instance.source, `libvirt ${second}`);
 });
 
 test("static instances are served beside libvirt's", async (t) => {

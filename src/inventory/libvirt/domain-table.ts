@@ -13,6 +13,7 @@ export interface ReadTicket {
   readonly startedAt: number;
 }
 
+/** Domains by name (and UUID), with the event stamps that keep stale reads out. */
 export class DomainTable {
   private readonly byName = new Map<string, DomainInfo>();
   private readonly nameByUuid = new Map<string, string>();

@@ -18,8 +18,10 @@ export interface Backoff {
   readonly maxMs: number;
 }
 
+/** 1 s doubling to 30 s. */
 export const DEFAULT_BACKOFF: Backoff = { initialMs: 1000, maxMs: 30_000 };
 
+/** What to run and whom to tell. */
 export interface EventStreamOptions {
   readonly virsh: string;
   readonly uri: string;
@@ -34,6 +36,7 @@ export interface EventStreamOptions {
   onDown(reason: string): void;
 }
 
+/** One `virsh … --loop` kept running. */
 export class EventStream {
   private child: ChildProcessWithoutNullStreams | undefined;
   private restart: NodeJS.Timeout | undefined;

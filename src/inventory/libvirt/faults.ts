@@ -10,6 +10,7 @@ interface Fault {
   readonly degrading: boolean;
 }
 
+/** The faults of one source (see the module comment). */
 export class Faults {
   private readonly active = new Map<string, Fault>();
 

@@ -34,6 +34,7 @@ const UNSUPPORTED = /not supported/i;
 const UNREACHABLE =
   /reconnect to the hypervisor|failed to connect|client socket is closed|cannot recv data|end of file while reading|no connection driver/i;
 
+/** Typed answers to the few virsh commands the source needs. */
 export class LibvirtReader {
   constructor(private readonly run: RunVirsh) {}
 

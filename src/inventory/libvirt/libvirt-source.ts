@@ -30,6 +30,7 @@ import { virshArg } from "./virsh-framing.js";
 import { LibvirtXmlError } from "./xml-document.js";
 import { VirshPool } from "./virsh-pool.js";
 
+/** One connection and what to serve from it. */
 export interface LibvirtSourceOptions {
   readonly uri: string;
   readonly virsh: string;
@@ -63,6 +64,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 const RETRY_BACKOFF: Backoff = { initialMs: 500, maxMs: 5000 };
 
+/** The instances of one libvirt connection (see the module comment). */
 export class LibvirtSource implements InstanceSource {
   readonly id: string;
   private readonly pool: VirshPool;

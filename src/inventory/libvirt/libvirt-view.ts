@@ -15,6 +15,7 @@ export interface NetworkState {
   readonly leases: readonly Lease[];
 }
 
+/** Everything one connection knows. */
 export interface ViewInput {
   /** Instance.source for what this connection serves, e.g. "libvirt qemu:///system". */
   readonly source: string;
@@ -31,6 +32,7 @@ export interface Conflict {
   readonly claimants: readonly string[];
 }
 
+/** What to publish, and what to warn about. */
 export interface View {
   readonly identities: readonly Identity[];
   readonly conflicts: readonly Conflict[];

@@ -22,6 +22,7 @@ export interface VirshReply {
 // virsh reports a lost connection when it notices, between commands: it belongs to no command.
 const DISCONNECTED = /^Disconnected from .* due to /;
 
+/** Buffers one virsh's stdout and stderr and cuts them into replies. */
 export class VirshFramer {
   private out = "";
   private err = "";

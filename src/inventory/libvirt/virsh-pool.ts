@@ -22,6 +22,7 @@ interface Queued {
   readonly reject: (error: unknown) => void;
 }
 
+/** POOL_SIZE sessions on one URI behind one queue. */
 export class VirshPool {
   private readonly sessions: VirshSession[];
   private readonly queue: Queued[] = [];

@@ -56,6 +56,7 @@ export function virshEnv(): NodeJS.ProcessEnv {
   return { ...process.env, LC_ALL: "C" };
 }
 
+/** One interactive virsh, restarted on the next command after it failed. */
 export class VirshSession {
   private running: Running | undefined;
   private pending: Pending[] = [];
