@@ -5,8 +5,7 @@
  * order (see virsh-framing.ts).
  *
  * The connection is read-only (-r): mdserver only reads libvirt, and a read-only connection
- * cannot change it even if a command were built wrongly. LC_ALL=C keeps virsh's messages
- * (the "error: " prefix) and dates unlocalised.
+ * cannot change it even if a command were built wrongly.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -51,9 +50,12 @@ export function virshArgs(uri: string): string[] {
   return ["-q", "-r", "-c", uri];
 }
 
-/** The environment virsh runs in: ours, with unlocalised messages. */
+/**
+ * The environment virsh runs in: ours, with unlocalised messages, and no readline history
+ * (a session sends thousands of commands nobody will scroll back through).
+ */
 export function virshEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, LC_ALL: "C" };
+  return { ...process.env, LC_ALL: "C", VIRSH_HISTSIZE: "0" };
 }
 
 /** One interactive virsh, restarted on the next command after it failed. */
