@@ -4,6 +4,7 @@ import { parseDomainXml, type DomainInfo } from "./domain-xml.js";
 import { parseVirshLeases, type Lease } from "./leases.js";
 import { parseNetworkXml, type NetworkInfo } from "./network-xml.js";
 import type { VirshReply } from "./virsh-framing.js";
+import { LibvirtXmlError } from "./xml-document.js";
 
 /** libvirt answered a command with an error (the session itself is fine). */
 export class LibvirtCommandError extends Error {
@@ -82,4 +83,15 @@ export class LibvirtReader {
     if (absent.some((re) => reply.errors.some((e) => re.test(e)))) return undefined;
     throw new LibvirtCommandError(command, reply.errors);
   }
+}
+
+/** True for an error about one domain or network (bad XML, an error reply), not the connection. */
+export function isAboutOneObject(error: unknown): boolean {
+  if (error instanceof LibvirtUnreachableError) return false;
+  return error instanceof LibvirtCommandError || error instanceof LibvirtXmlError;
+}
+
+/** An error's message, for logs and health. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -15,19 +15,20 @@
 import type { FSWatcher } from "node:fs";
 import type { Logger } from "../../log/logger.js";
 import type { InstanceSource, InventorySink, SourceHealth } from "../source.js";
-import { isLocalUri, isTestDriver } from "./connection-uri.js";
+import { isLocalUri } from "./connection-uri.js";
 import { DomainTable } from "./domain-table.js";
 import type { DomainInfo } from "./domain-xml.js";
-import { eventAction, parseEventLine } from "./events.js";
-import { EventStream, type Backoff } from "./event-stream.js";
+import { startEventFeed, type EventKind } from "./event-feed.js";
+import type { Backoff, EventStream } from "./event-stream.js";
+import { eventAction, type LibvirtEvent } from "./events.js";
 import { Faults } from "./faults.js";
-import { leaseFileNames, readLeaseFiles, watchLeaseFiles } from "./lease-files.js";
-import type { Lease } from "./leases.js";
-import { LibvirtCommandError, LibvirtReader, LibvirtUnreachableError } from "./libvirt-reader.js";
+import { watchLeaseFiles } from "./lease-files.js";
+import { errorText, isAboutOneObject, LibvirtReader } from "./libvirt-reader.js";
 import { buildView, type NetworkState } from "./libvirt-view.js";
+import { NamedTimers } from "./named-timers.js";
+import { NetworkLoader } from "./network-loader.js";
 import { SerialTasks } from "./serial-tasks.js";
 import { virshArg } from "./virsh-framing.js";
-import { LibvirtXmlError } from "./xml-document.js";
 import { VirshPool } from "./virsh-pool.js";
 
 /** One connection and what to serve from it. */
@@ -55,9 +56,6 @@ export interface LibvirtSourceOptions {
  */
 const PUBLISH_GAP_MS = 50;
 
-/** Longest a timer can wait in Node. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * Retries (and event-stream restarts) while libvirt is away: 0.5 s doubling to 5 s. One failed
  * try costs a virsh start (tens of ms), so guests wait at most ~5 s after libvirt returns.
@@ -69,10 +67,13 @@ export class LibvirtSource implements InstanceSource {
   readonly id: string;
   private readonly pool: VirshPool;
   private readonly reader: LibvirtReader;
+  private readonly loader: NetworkLoader;
   private readonly table = new DomainTable();
   private readonly faults: Faults;
   private readonly log: Logger;
   private readonly bulk = new SerialTasks();
+  private readonly timers = new NamedTimers();
+  private readonly backoff: Backoff;
   private networks = new Map<string, NetworkState>();
   /** Bumped by network events: a network read begun before one is not applied. */
   private networkEpoch = 0;
@@ -83,25 +84,29 @@ export class LibvirtSource implements InstanceSource {
   private sink: InventorySink | undefined;
   private lastSuccess: number | undefined;
   private stopped = false;
-  private readonly streams: EventStream[] = [];
+  private streams: EventStream[] = [];
   private watcher: FSWatcher | undefined;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   private retryDelay: number;
   private publishQueued = false;
   private lastPublish = Number.NEGATIVE_INFINITY;
-  private leasesUnsupportedLogged = false;
 
   constructor(private readonly options: LibvirtSourceOptions) {
     this.id = `libvirt ${options.uri}`;
     this.log = options.log.child({ source: this.id });
     this.faults = new Faults(this.log);
-    this.pool = new VirshPool({
-      virsh: options.virsh,
-      uri: options.uri,
-      timeoutMs: options.timeoutMs,
-    });
+    this.backoff = options.backoff ?? RETRY_BACKOFF;
+    this.retryDelay = this.backoff.initialMs;
+    const { virsh, uri, timeoutMs, networks, baseDir } = options;
+    this.pool = new VirshPool({ virsh, uri, timeoutMs });
     this.reader = new LibvirtReader((command) => this.pool.run(command));
-    this.retryDelay = this.retryBackoff.initialMs;
+    this.loader = new NetworkLoader({
+      uri,
+      networks,
+      baseDir,
+      reader: this.reader,
+      faults: this.faults,
+      log: this.log,
+    });
   }
 
   async start(sink: InventorySink): Promise<void> {
@@ -109,16 +114,15 @@ export class LibvirtSource implements InstanceSource {
     if (this.options.watch) {
       this.startEvents();
       this.watchLeaseFiles();
-      if (this.options.refreshIntervalMs > 0)
-        this.every("periodic", this.options.refreshIntervalMs);
+      const every = this.options.refreshIntervalMs;
+      if (every > 0) this.timers.every("periodic", every, () => void this.fullLoad());
     }
     await this.fullLoad();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.stop();
     this.watcher?.close();
     await Promise.all([...this.streams.map((s) => s.stop()), this.pool.close()]);
   }
@@ -131,7 +135,7 @@ export class LibvirtSource implements InstanceSource {
   async refresh(_reason: string): Promise<void> {
     if (this.stopped) return;
     if (this.faults.has("connection")) {
-      this.retrySoon();
+      if (this.timers.has("retry")) this.timers.set("retry", 0, () => void this.fullLoad());
       return;
     }
     await Promise.all([this.reloadNetworks(), this.reconcile()]);
@@ -142,11 +146,7 @@ export class LibvirtSource implements InstanceSource {
     return { ok: problem === undefined, problem, lastSuccess: this.lastSuccess };
   }
 
-  private get retryBackoff(): Backoff {
-    return this.options.backoff ?? RETRY_BACKOFF;
-  }
-
-  // --- bulk reads --------------------------------------------------------------------------
+  // --- domains -------------------------------------------------------------------------------
 
   /** Reads every domain and network and replaces the view. */
   private fullLoad(): Promise<void> {
@@ -157,7 +157,7 @@ export class LibvirtSource implements InstanceSource {
       try {
         const [uuids, networks] = await Promise.all([
           this.reader.domainUuids(false),
-          this.readNetworks(),
+          this.loader.read(this.networks),
         ]);
         const domains = await Promise.all(
           uuids.map((uuid) => this.readDomain(uuid, this.table.byUuid(uuid))),
@@ -235,215 +235,6 @@ export class LibvirtSource implements InstanceSource {
     }
   }
 
-  // --- networks and leases -----------------------------------------------------------------
-
-  /** Reads the networks again (and their leases), now and again while asked meanwhile. */
-  private reloadNetworks(): Promise<void> {
-    this.networksDirty = true;
-    this.networkReload ??= (async () => {
-      try {
-        while (this.networksDirty && !this.stopped) {
-          this.networksDirty = false;
-          const epoch = this.networkEpoch;
-          const networks = await this.readNetworks();
-          if (this.applyNetworks(networks, epoch)) this.publish();
-        }
-      } catch (error) {
-        this.failed(error);
-      } finally {
-        this.networkReload = undefined;
-      }
-    })();
-    return this.networkReload;
-  }
-
-  /** Applies a read of the networks unless a network event came since it began. */
-  private applyNetworks(networks: Map<string, NetworkState>, epoch: number): boolean {
-    if (epoch !== this.networkEpoch) {
-      this.networksDirty = true;
-      return false;
-    }
-    this.networks = networks;
-    return true;
-  }
-
-  /** Every configured network that exists, with its reservations and current leases. */
-  private async readNetworks(): Promise<Map<string, NetworkState>> {
-    const result = new Map<string, NetworkState>();
-    const names = this.options.networks;
-    await Promise.all(
-      names.map(async (name) => {
-        const state = await this.readNetwork(name);
-        if (state !== undefined) result.set(name, state);
-      }),
-    );
-    if (result.size === 0 && names.length > 0) {
-      this.faults.raise(
-        "networks",
-        `none of the networks ${names.join(", ")} exists on ${this.options.uri}: no guest can be identified`,
-      );
-    } else {
-      this.faults.clear("networks");
-    }
-    return result;
-  }
-
-  private async readNetwork(name: string): Promise<NetworkState | undefined> {
-    const ref = virshArg(name);
-    const previous = this.networks.get(name);
-    if (ref === undefined) return undefined;
-    const [info, leases] = await Promise.all([
-      this.reader.network(ref).catch((error: unknown) => {
-        if (!isAboutOneObject(error)) throw error;
-        this.faults.raise(
-          `network:${name}`,
-          `network ${name} on ${this.options.uri}: ${errorText(error)}`,
-        );
-        return previous?.info ?? null;
-      }),
-      this.readLeases(ref, name, previous?.leases),
-    ]);
-    if (info === undefined) {
-      // A network missing on one of several hosts is normal; "networks" covers missing everywhere.
-      this.faults.raise(
-        `network:${name}`,
-        `network ${name} not found on ${this.options.uri}`,
-        false,
-      );
-      return undefined;
-    }
-    if (info === null) return previous;
-    this.faults.clear(`network:${name}`);
-    const fromFiles = await this.readLeaseFiles(name, info.bridge);
-    return { info, leases: [...leases, ...fromFiles] };
-  }
-
-  /** libvirt's leases for a network; on an error, the ones known before (they still expire). */
-  private async readLeases(
-    ref: string,
-    name: string,
-    previous: readonly Lease[] = [],
-  ): Promise<readonly Lease[]> {
-    const key = `leases:${name}`;
-    try {
-      const leases = await this.reader.leases(ref);
-      this.faults.clear(key);
-      if (leases === undefined && !this.leasesUnsupportedLogged) {
-        this.leasesUnsupportedLogged = true;
-        this.log.debug(
-          { network: name },
-          "no DHCP leases from this driver; using reservations and lease files",
-        );
-      }
-      return leases ?? [];
-    } catch (error) {
-      if (!isAboutOneObject(error)) throw error;
-      this.faults.raise(key, `leases of ${name} on ${this.options.uri}: ${errorText(error)}`);
-      return previous;
-    }
-  }
-
-  private async readLeaseFiles(network: string, bridge: string | undefined): Promise<Lease[]> {
-    if (!isLocalUri(this.options.uri)) return [];
-    const { leases, problems } = await readLeaseFiles(this.options.baseDir, network, bridge);
-    const faulty = new Set<string>();
-    for (const problem of problems) {
-      const key = `lease-file:${problem.file}`;
-      faulty.add(key);
-      this.faults.raise(key, `lease file ${problem.file}: ${problem.message}`, false);
-    }
-    for (const name of leaseFileNames(network, bridge)) {
-      const key = `lease-file:${this.options.baseDir}/${name}`;
-      if (!faulty.has(key)) this.faults.clear(key);
-    }
-    return leases;
-  }
-
-  private watchLeaseFiles(): void {
-    if (!this.options.watch || this.watcher !== undefined || !isLocalUri(this.options.uri)) return;
-    const interesting = (file: string) =>
-      this.options.networks.some((net) =>
-        leaseFileNames(net, this.networks.get(net)?.info.bridge).includes(file),
-      );
-    this.watcher = watchLeaseFiles(this.options.baseDir, interesting, () => {
-      void this.reloadNetworks();
-    });
-    this.watcher?.on("close", () => {
-      this.watcher = undefined;
-    });
-  }
-
-  // --- events -------------------------------------------------------------------------------
-
-  private startEvents(): void {
-    if (isTestDriver(this.options.uri)) return;
-    const kinds = [
-      {
-        kind: "domain",
-        command: "event --loop --all",
-        onLine: (l: string) => this.onDomainEvent(l),
-      },
-      {
-        kind: "network",
-        command: "net-event --loop --event lifecycle",
-        onLine: (l: string) => this.onNetworkEvent(l),
-      },
-    ];
-    for (const { kind, command, onLine } of kinds) {
-      const key = `events:${kind}`;
-      let wasUp = false;
-      const stream = new EventStream({
-        virsh: this.options.virsh,
-        uri: this.options.uri,
-        command,
-        backoff: this.retryBackoff,
-        onLine,
-        onUp: () => {
-          const resumed = wasUp || this.faults.has(key);
-          wasUp = true;
-          this.faults.clear(key);
-          // Events sent while no stream listened are lost: look at everything again. The
-          // first time, only what changed between the start-up load and the stream opening.
-          if (resumed) void this.fullLoad();
-          else if (kind === "domain") void this.reconcile();
-          else void this.reloadNetworks();
-        },
-        onDown: (reason) => {
-          if (!this.stopped)
-            this.faults.raise(
-              key,
-              `libvirt ${kind} events from ${this.options.uri} stopped: ${reason}`,
-            );
-        },
-      });
-      this.streams.push(stream);
-      stream.start();
-    }
-  }
-
-  private onDomainEvent(line: string): void {
-    const event = parseEventLine(line);
-    if (event === undefined || event.object !== "domain") return;
-    const action = eventAction(event);
-    if (action === "ignore") return;
-    this.log.debug({ event: line }, "libvirt event");
-    this.table.touch(event.name);
-    if (action === "drop" && this.table.drop(event.name)) this.publishSoon();
-    if (action === "deactivate" && this.table.deactivate(event.name)) this.publishSoon();
-    // Even after "Undefined": a running domain that was undefined lives on as a transient one.
-    this.reread(event.name);
-  }
-
-  private onNetworkEvent(line: string): void {
-    const event = parseEventLine(line);
-    if (event === undefined || event.object !== "network") return;
-    if (!this.options.networks.includes(event.name) || eventAction(event) === "ignore") return;
-    this.log.debug({ event: line }, "libvirt event");
-    this.networkEpoch++;
-    if (eventAction(event) === "drop" && this.networks.delete(event.name)) this.publish();
-    else void this.reloadNetworks();
-  }
-
   /** Reads a domain again by name (batched with others named meanwhile). */
   private reread(name: string): void {
     this.dirty.add(name);
@@ -482,7 +273,99 @@ export class LibvirtSource implements InstanceSource {
     return "unaddressable";
   }
 
-  // --- publishing, faults and timers ---------------------------------------------------------
+  // --- networks and leases -----------------------------------------------------------------
+
+  /** Reads the networks again (and their leases), now and again while asked meanwhile. */
+  private reloadNetworks(): Promise<void> {
+    this.networksDirty = true;
+    this.networkReload ??= (async () => {
+      try {
+        while (this.networksDirty && !this.stopped) {
+          this.networksDirty = false;
+          const epoch = this.networkEpoch;
+          const networks = await this.loader.read(this.networks);
+          if (this.applyNetworks(networks, epoch)) this.publish();
+        }
+      } catch (error) {
+        this.failed(error);
+      } finally {
+        this.networkReload = undefined;
+      }
+    })();
+    return this.networkReload;
+  }
+
+  /** Applies a read of the networks unless a network event came since it began. */
+  private applyNetworks(networks: Map<string, NetworkState>, epoch: number): boolean {
+    if (epoch !== this.networkEpoch) {
+      this.networksDirty = true;
+      return false;
+    }
+    this.networks = networks;
+    return true;
+  }
+
+  private watchLeaseFiles(): void {
+    if (!this.options.watch || this.watcher !== undefined || !isLocalUri(this.options.uri)) return;
+    const interesting = (file: string) => this.loader.leaseFiles(this.networks).includes(file);
+    this.watcher = watchLeaseFiles(this.options.baseDir, interesting, () => {
+      void this.reloadNetworks();
+    });
+    this.watcher?.on("close", () => {
+      this.watcher = undefined;
+    });
+  }
+
+  // --- events -------------------------------------------------------------------------------
+
+  private startEvents(): void {
+    this.streams = startEventFeed({
+      virsh: this.options.virsh,
+      uri: this.options.uri,
+      backoff: this.backoff,
+      onEvent: (event) =>
+        event.object === "domain" ? this.onDomainEvent(event) : this.onNetworkEvent(event),
+      onUp: (kind, resumed) => this.onStreamUp(kind, resumed),
+      onDown: (kind, reason) => {
+        if (this.stopped) return;
+        const message = `libvirt ${kind} events from ${this.options.uri} stopped: ${reason}`;
+        this.faults.raise(`events:${kind}`, message);
+      },
+    });
+  }
+
+  private onStreamUp(kind: EventKind, resumed: boolean): void {
+    const key = `events:${kind}`;
+    const lost = resumed || this.faults.has(key);
+    this.faults.clear(key);
+    // Events sent while no stream listened are lost: look at everything again. The first
+    // time, only at what changed between the start-up load and the stream opening.
+    if (lost) void this.fullLoad();
+    else if (kind === "domain") void this.reconcile();
+    else void this.reloadNetworks();
+  }
+
+  private onDomainEvent(event: LibvirtEvent): void {
+    const action = eventAction(event);
+    if (action === "ignore") return;
+    this.log.debug({ event }, "libvirt event");
+    this.table.touch(event.name);
+    if (action === "drop" && this.table.drop(event.name)) this.publishSoon();
+    if (action === "deactivate" && this.table.deactivate(event.name)) this.publishSoon();
+    // Even after "Undefined": a running domain that was undefined lives on as a transient one.
+    this.reread(event.name);
+  }
+
+  private onNetworkEvent(event: LibvirtEvent): void {
+    const action = eventAction(event);
+    if (!this.options.networks.includes(event.name) || action === "ignore") return;
+    this.log.debug({ event }, "libvirt event");
+    this.networkEpoch++;
+    if (action === "drop" && this.networks.delete(event.name)) this.publish();
+    else void this.reloadNetworks();
+  }
+
+  // --- publishing and faults ----------------------------------------------------------------
 
   /**
    * Publishes after the events in hand are applied (a microtask: before any other I/O, such
@@ -497,7 +380,7 @@ export class LibvirtSource implements InstanceSource {
     };
     const wait = this.lastPublish + PUBLISH_GAP_MS - Date.now();
     if (wait <= 0) queueMicrotask(go);
-    else this.after("publish", wait, go);
+    else this.timers.set("publish", wait, go);
   }
 
   /** Publishes the view now (bulk reads: whoever waits for them looks right after). */
@@ -527,60 +410,21 @@ export class LibvirtSource implements InstanceSource {
     for (const { expiresAt } of view.identities)
       if (expiresAt !== undefined && expiresAt < next) next = expiresAt;
     if (this.options.watch && next !== Infinity)
-      this.after("expiry", next - now + 1, () => this.publish());
+      this.timers.set("expiry", next - now + 1, () => this.publish());
   }
 
   private succeeded(): void {
     this.faults.clear("connection");
     this.lastSuccess = Date.now();
-    this.retryDelay = this.retryBackoff.initialMs;
+    this.retryDelay = this.backoff.initialMs;
   }
 
   private failed(error: unknown): void {
     if (this.stopped) return;
-    this.faults.raise(
-      "connection",
-      `cannot read libvirt at ${this.options.uri}: ${errorText(error)}`,
-    );
+    const message = `cannot read libvirt at ${this.options.uri}: ${errorText(error)}`;
+    this.faults.raise("connection", message);
     if (!this.options.watch || this.timers.has("retry")) return;
-    this.after("retry", this.retryDelay, () => void this.fullLoad());
-    this.retryDelay = Math.min(this.retryDelay * 2, this.retryBackoff.maxMs);
+    this.timers.set("retry", this.retryDelay, () => void this.fullLoad());
+    this.retryDelay = Math.min(this.retryDelay * 2, this.backoff.maxMs);
   }
-
-  /** Brings a pending retry forward (an unknown client is waiting for libvirt to return). */
-  private retrySoon(): void {
-    if (!this.timers.has("retry")) return;
-    this.after("retry", 0, () => void this.fullLoad());
-  }
-
-  /** (Re)sets the one-shot timer `name`. */
-  private after(name: string, ms: number, action: () => void): void {
-    clearTimeout(this.timers.get(name));
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(name);
-        if (!this.stopped) action();
-      },
-      Math.max(0, Math.min(ms, MAX_TIMER_MS)),
-    );
-    timer.unref();
-    this.timers.set(name, timer);
-  }
-
-  private every(name: string, ms: number): void {
-    this.after(name, ms, () => {
-      void this.fullLoad();
-      this.every(name, ms);
-    });
-  }
-}
-
-/** True for an error about one domain or network (bad XML, an error reply), not the connection. */
-function isAboutOneObject(error: unknown): boolean {
-  if (error instanceof LibvirtUnreachableError) return false;
-  return error instanceof LibvirtCommandError || error instanceof LibvirtXmlError;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
