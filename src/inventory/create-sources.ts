@@ -37,6 +37,7 @@ export function createSources(
               networks: config.dnsmasq.net_name,
               baseDir: config.dnsmasq.base_dir,
               refreshIntervalMs: config.libvirt.refresh_interval * 1000,
+              leaseRefreshIntervalMs: config.libvirt.lease_refresh_interval * 1000,
               watch: options.watch ?? true,
               log,
             }),

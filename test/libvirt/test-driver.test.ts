@@ -4,7 +4,7 @@
  * static instances beside libvirt's.
  */
 import assert from "node:assert/strict";
-import { writeFile, rename } from "node:fs/promises";
+import { rename, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { eventually } from "../helpers/eventually.js";
@@ -117,6 +117,40 @@ test("a lease that moves to another guest is the new guest's once the file chang
     "127.0.0.21",
     "127.0.0.26",
   ]);
+});
+
+test("leases are read again periodically: a change no file watch sees is still found", async (t) => {
+  // The lease file is a link to a file elsewhere: rewriting that file changes nothing in the
+  // watched directory, and the address stays known, so no unknown client asks either.
+  const server = await startTestServer(
+    t,
+    config().replace(`uri = ${FIXTURE_URI}`, `uri = ${FIXTURE_URI}\nlease_refresh_interval = 1`),
+    {
+      files: {
+        "leases/.keep": "",
+        "elsewhere/mds.leases": `${seconds(3600)} ${ZETA.mac} 127.0.0.26 zeta *\n`,
+      },
+    },
+  );
+  await symlink(
+    join(server.dir, "elsewhere", "mds.leases"),
+    join(server.dir, "leases", "mds.leases"),
+  );
+  await eventually(
+    "zeta to be known",
+    async () => (await hostname(server, "127.0.0.26")) === ZETA.name,
+  );
+  await writeFile(
+    join(server.dir, "elsewhere", "mds.leases"),
+    `${seconds(3600)} ${ALPHA.mac} 127.0.0.26 a *\n`,
+  );
+  await eventually(
+    "the address to pass to alpha",
+    async () => (await hostname(server, "127.0.0.26")) === ALPHA.name,
+    {
+      timeoutMs: 4000,
+    },
+  );
 });
 
 test("a lease stops being served when it ends, without any refresh", async (t) => {

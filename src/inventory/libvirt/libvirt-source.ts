@@ -42,6 +42,8 @@ export interface LibvirtSourceOptions {
   readonly baseDir: string;
   /** Full reloads this often; 0 for none. */
   readonly refreshIntervalMs: number;
+  /** Lease re-reads this often; 0 (or absent) for none. */
+  readonly leaseRefreshIntervalMs?: number;
   /** Follow events, watch lease files, retry and reload; off for a one-shot look (mdserver list). */
   readonly watch: boolean;
   readonly log: Logger;
@@ -114,8 +116,9 @@ export class LibvirtSource implements InstanceSource {
     if (this.options.watch) {
       this.startEvents();
       this.watchLeaseFiles();
-      const every = this.options.refreshIntervalMs;
-      if (every > 0) this.timers.every("periodic", every, () => void this.fullLoad());
+      const { refreshIntervalMs: full, leaseRefreshIntervalMs: leases = 0 } = this.options;
+      if (full > 0) this.timers.every("periodic", full, () => void this.fullLoad());
+      if (leases > 0) this.timers.every("leases", leases, () => this.pollLeases());
     }
     await this.fullLoad();
   }
@@ -293,6 +296,11 @@ export class LibvirtSource implements InstanceSource {
       }
     })();
     return this.networkReload;
+  }
+
+  /** The periodic lease re-read; while libvirt is away the retries cover it. */
+  private pollLeases(): void {
+    if (!this.faults.has("connection")) void this.reloadNetworks();
   }
 
   /** Applies a read of the networks unless a network event came since it began. */
