@@ -96,13 +96,13 @@ export class TestLibvirtd {
     }
   }
 
-  /** Destroys (if running) and undefines a domain; nothing if it is already gone. */
+  /** Destroys (if running) and undefines a domain, and removes its qemu log. */
   async removeDomain(name: string): Promise<void> {
     await this.ensureRunning();
     const state = await this.virsh("domstate", name).catch(() => undefined);
-    if (state === undefined) return;
-    if (!/shut off/.test(state)) await this.virsh("destroy", name);
-    await this.virsh("undefine", name);
+    if (state !== undefined && !/shut off/.test(state)) await this.virsh("destroy", name);
+    if (state !== undefined) await this.virsh("undefine", name);
+    await rm(`/var/log/libvirt/qemu/${name}.log`, { force: true });
   }
 
   private async removeNetwork(name: string): Promise<void> {
