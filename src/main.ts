@@ -5,10 +5,16 @@
 import { checkConfigCommand } from "./cli/check-config.js";
 import { EXIT, parseCommonArgs, UsageError, type Command } from "./cli/command.js";
 import { dumpConfigCommand } from "./cli/dump-config.js";
+import { listCommand } from "./cli/list.js";
 import { serveCommand } from "./cli/serve.js";
 import { VERSION } from "./version.js";
 
-const COMMANDS: readonly Command[] = [serveCommand, checkConfigCommand, dumpConfigCommand];
+const COMMANDS: readonly Command[] = [
+  serveCommand,
+  checkConfigCommand,
+  dumpConfigCommand,
+  listCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,10 +1,25 @@
 /** The instance sources the config asks for. */
 import type { Config } from "../config/config.js";
 import type { Logger } from "../log/logger.js";
+import { LibvirtSource } from "./libvirt/libvirt-source.js";
 import type { InstanceSource } from "./source.js";
 import { StaticSource } from "./static/static-source.js";
 
-export function createSources(config: Config, _log: Logger): InstanceSource[] {
+/** How the sources are to run. */
+export interface SourceOptions {
+  /**
+   * Keep sources current (libvirt events, lease-file watch, retries, periodic reloads). Off for
+   * a one-shot look such as `mdserver list`.
+   */
+  readonly watch?: boolean;
+}
+
+/** One source per kind named in mdserver.instance_source (libvirt: one per URI). */
+export function createSources(
+  config: Config,
+  log: Logger,
+  options: SourceOptions = {},
+): InstanceSource[] {
   const sources: InstanceSource[] = [];
   for (const kind of config.mdserver.instance_source) {
     switch (kind) {
@@ -12,7 +27,23 @@ export function createSources(config: Config, _log: Logger): InstanceSource[] {
         sources.push(new StaticSource(config.instances));
         break;
       case "libvirt":
-        throw new Error("the libvirt instance source is not available in this build");
+        // One source per connection: each host's guests, events and faults are its own.
+        for (const uri of new Set(config.libvirt.uri)) {
+          sources.push(
+            new LibvirtSource({
+              uri,
+              virsh: config.libvirt.virsh,
+              timeoutMs: config.libvirt.timeout * 1000,
+              networks: config.dnsmasq.net_name,
+              baseDir: config.dnsmasq.base_dir,
+              refreshIntervalMs: config.libvirt.refresh_interval * 1000,
+              leaseRefreshIntervalMs: config.libvirt.lease_refresh_interval * 1000,
+              watch: options.watch ?? true,
+              log,
+            }),
+          );
+        }
+        break;
     }
   }
   return sources;

@@ -95,6 +95,8 @@ export class Inventory implements InventorySink {
       }
     }
     this.index = index;
+    // Sorting every instance costs milliseconds on a large host: only when someone listens.
+    if (this.listeners.length === 0) return;
     const instances = this.instances();
     for (const listener of this.listeners) listener(instances);
   }

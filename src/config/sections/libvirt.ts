@@ -11,6 +11,12 @@ export const libvirtSection = z
     timeout: integer(1, 600, "seconds").default(10),
     /** Seconds between safety refreshes of everything; 0 turns them off. */
     refresh_interval: integer(0, 86400, "seconds").default(300),
+    /**
+     * Seconds between re-reads of the DHCP leases; 0 turns them off. libvirt sends no event
+     * when a lease changes: for a remote URI (no lease files to watch) this bounds how long an
+     * address released by one running guest and leased to another still names the first.
+     */
+    lease_refresh_interval: integer(0, 86400, "seconds").default(10),
     /** Least number of milliseconds between two refreshes caused by an unknown client. */
     miss_refresh_interval: integer(0, 60000, "milliseconds").default(1000),
   })

@@ -1,0 +1,108 @@
+/**
+ * `mdserver list`: the instances the server would serve, one line per address, with the
+ * user-data file each would get. Starts the configured sources once (no HTTP, no events),
+ * prints, stops. Exits 1 when a source could not give its complete view (it says why).
+ */
+import { pino } from "pino";
+import type { Config } from "../config/config.js";
+import { loadConfig } from "../config/load-config.js";
+import { createSources } from "../inventory/create-sources.js";
+import { Inventory } from "../inventory/inventory.js";
+import type { Logger } from "../log/logger.js";
+import { UserdataService, type UserdataOrigin } from "../userdata/userdata-service.js";
+import { EXIT, type Command } from "./command.js";
+import { printWarnings, reportConfigError } from "./report-config-error.js";
+
+const HEADER = ["NAME", "UUID", "MAC", "ADDRESS", "NETWORK", "USERDATA"] as const;
+
+/** `mdserver list [--config FILE]`. */
+export const listCommand: Command = {
+  name: "list",
+  summary:
+    "Prints the instances the server would serve: name, UUID, MAC, address, network and user-data file.",
+  async run(args) {
+    let config: Config;
+    try {
+      const loaded = await loadConfig(args.config);
+      printWarnings(loaded.warnings);
+      config = loaded.config;
+    } catch (error) {
+      return reportConfigError(error);
+    }
+    const log = warningsToStderr();
+    const sources = createSources(config, log, { watch: false });
+    const inventory = new Inventory(sources, 0, (message) => log.warn(message));
+    const userdata = new UserdataService(config);
+    let rows: string[][];
+    try {
+      await inventory.start();
+      rows = await listRows(inventory, userdata);
+    } finally {
+      await inventory.stop();
+      userdata.close();
+    }
+    process.stdout.write(formatTable([[...HEADER], ...rows]));
+    return sources.every((s) => s.health().ok) ? EXIT.ok : EXIT.failure;
+  },
+};
+
+/** One row per address an instance is served at, instances by name, addresses in order. */
+async function listRows(inventory: Inventory, userdata: UserdataService): Promise<string[][]> {
+  const rows: string[][] = [];
+  for (const instance of inventory.instances()) {
+    for (const iface of instance.interfaces) {
+      for (const address of iface.addresses) {
+        const identity = inventory.lookup(address);
+        // An address another source also claims is served to no one: not listed.
+        if (identity?.instance !== instance) continue;
+        const origin = await userdata.origin(identity);
+        rows.push([
+          instance.name,
+          instance.uuid,
+          iface.mac ?? "-",
+          address,
+          iface.network ?? "-",
+          describe(origin),
+        ]);
+      }
+    }
+  }
+  return rows;
+}
+
+function describe(origin: UserdataOrigin): string {
+  switch (origin.kind) {
+    case "file":
+      return origin.file;
+    case "default-template":
+      return `${origin.file} (default_template)`;
+    case "builtin":
+      return "(built-in)";
+    case "none":
+      return "(none)";
+  }
+}
+
+/** Left-aligned columns two spaces apart; the last column is not padded. */
+function formatTable(rows: readonly (readonly string[])[]): string {
+  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows
+    .map((row) =>
+      row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  "),
+    )
+    .map((line) => `${line}\n`)
+    .join("");
+}
+
+/** Sources' faults as plain "warning: …" lines on stderr: this is a command, not a service. */
+function warningsToStderr(): Logger {
+  return pino(
+    { level: "warn" },
+    {
+      write: (line: string) => {
+        const { msg } = JSON.parse(line) as { msg: string };
+        process.stderr.write(`warning: ${msg}\n`);
+      },
+    },
+  );
+}

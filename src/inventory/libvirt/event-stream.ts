@@ -1,0 +1,110 @@
+/**
+ * A long-lived `virsh` printing libvirt's events, restarted with backoff when it ends (libvirt
+ * went away, the connection dropped, virsh was killed).
+ *
+ * virsh runs interactively: it first echoes a marker, which it can only do once its
+ * connection is open, then runs the event loop. That marker is "up". Its stdin is closed after
+ * the two commands, so when the loop ends with the connection, virsh reads end-of-file and
+ * exits instead of waiting for more commands.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createInterface } from "node:readline";
+import { virshArgs, virshEnv } from "./virsh-session.js";
+
+/** Delays between restarts: doubling from the first to the last, back to the first once up. */
+export interface Backoff {
+  readonly initialMs: number;
+  readonly maxMs: number;
+}
+
+/** 1 s doubling to 30 s. */
+export const DEFAULT_BACKOFF: Backoff = { initialMs: 1000, maxMs: 30_000 };
+
+/** What to run and whom to tell. */
+export interface EventStreamOptions {
+  readonly virsh: string;
+  readonly uri: string;
+  /** The looping virsh command, e.g. "event --loop --all". */
+  readonly command: string;
+  readonly backoff?: Backoff;
+  /** Every line of output once up. */
+  onLine(line: string): void;
+  /** The connection is open and events are about to flow. */
+  onUp(): void;
+  /** The stream ended; it will be restarted after the backoff. */
+  onDown(reason: string): void;
+}
+
+/** One `virsh … --loop` kept running. */
+export class EventStream {
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private restart: NodeJS.Timeout | undefined;
+  private delay: number;
+  private stopped = false;
+
+  constructor(private readonly options: EventStreamOptions) {
+    this.delay = (options.backoff ?? DEFAULT_BACKOFF).initialMs;
+  }
+
+  start(): void {
+    if (this.stopped || this.child !== undefined) return;
+    const ready = `MDS${randomBytes(6).toString("hex")}READY`;
+    const child = spawn(this.options.virsh, virshArgs(this.options.uri), { env: virshEnv() });
+    this.child = child;
+    let up = false;
+    let errors = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      errors = (errors + chunk).slice(-2000);
+    });
+    child.stdin.on("error", () => {});
+    child.stdin.end(`echo '${ready.slice(0, 3)}''${ready.slice(3)}'\n${this.options.command}\n`);
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      if (up) return this.options.onLine(line);
+      if (!line.includes(ready)) return;
+      up = true;
+      this.delay = (this.options.backoff ?? DEFAULT_BACKOFF).initialMs;
+      this.options.onUp();
+    });
+    let ended = false;
+    const end = (reason: string) => {
+      if (ended) return;
+      ended = true;
+      this.child = undefined;
+      if (this.stopped) return;
+      this.options.onDown(reason);
+      this.schedule();
+    };
+    child.on("error", (error) => end(`cannot run ${this.options.virsh}: ${error.message}`));
+    child.on("close", (code, signal) => {
+      const why = errors
+        .trim()
+        .replace(/^error: /gm, "")
+        .replace(/\n/g, "; ");
+      end(`"virsh ${this.options.command}" ended (${signal ?? code})${why ? `: ${why}` : ""}`);
+    });
+  }
+
+  /** Stops the stream for good and waits (briefly) for virsh to exit. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restart);
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => child.kill("SIGKILL"), 1000);
+      child.once("close", () => {
+        clearTimeout(force);
+        resolve();
+      });
+      child.kill("SIGTERM");
+    });
+  }
+
+  private schedule(): void {
+    const { maxMs } = this.options.backoff ?? DEFAULT_BACKOFF;
+    this.restart = setTimeout(() => this.start(), this.delay);
+    this.delay = Math.min(this.delay * 2, maxMs);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * A source's faults, each logged once when it appears and once when it clears, whatever
+ * number of requests or retries meet it in between. Degrading faults make the source report
+ * itself degraded; others (an address two guests claim) are only worth telling once.
+ */
+import type { Logger } from "../../log/logger.js";
+
+interface Fault {
+  message: string;
+  readonly degrading: boolean;
+}
+
+/** The faults of one source (see the module comment). */
+export class Faults {
+  private readonly active = new Map<string, Fault>();
+
+  constructor(private readonly log: Logger) {}
+
+  /** Records a fault under `key`; logs it only if that key was not already faulty. */
+  raise(key: string, message: string, degrading = true): void {
+    const known = this.active.get(key);
+    if (known !== undefined) {
+      known.message = message;
+      return;
+    }
+    this.active.set(key, { message, degrading });
+    this.log.warn({ fault: key, degrading }, message);
+  }
+
+  /** Clears the fault under `key`, logging the recovery if there was one. */
+  clear(key: string): void {
+    const known = this.active.get(key);
+    if (known === undefined) return;
+    this.active.delete(key);
+    this.log.info({ fault: key }, `recovered: ${known.message}`);
+  }
+
+  /** Clears every fault whose key starts with `prefix` and is not in `keep`. */
+  clearAllBut(prefix: string, keep: ReadonlySet<string>): void {
+    for (const key of [...this.active.keys()]) {
+      if (key.startsWith(prefix) && !keep.has(key)) this.clear(key);
+    }
+  }
+
+  has(key: string): boolean {
+    return this.active.has(key);
+  }
+
+  /** The degrading faults' messages, for health(); undefined when there are none. */
+  problem(): string | undefined {
+    const messages = [...this.active.values()].filter((f) => f.degrading).map((f) => f.message);
+    return messages.length === 0 ? undefined : messages.join("; ");
+  }
+}

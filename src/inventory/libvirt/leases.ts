@@ -1,0 +1,100 @@
+/**
+ * DHCP leases in the three forms mdserver reads them: virsh's lease table, dnsmasq's lease
+ * file (what the original read as <base_dir>/<net>.leases) and the JSON status file that
+ * libvirt's lease helper keeps as <base_dir>/<bridge>.status. Pure parsers.
+ */
+import { normaliseMac } from "../../config/values.js";
+import { canonicalAddress } from "../address.js";
+
+/** One address handed to one MAC. */
+export interface Lease {
+  readonly mac: string;
+  /** Canonical form. */
+  readonly address: string;
+  /** End of the lease (ms since the epoch); undefined for a lease that does not end. */
+  readonly expiresAt?: number | undefined;
+}
+
+/** The leases of a list that have not ended at `now`. */
+export function currentLeases(leases: readonly Lease[], now: number): Lease[] {
+  return leases.filter((lease) => lease.expiresAt === undefined || lease.expiresAt > now);
+}
+
+// "2026-11-25 17:17:55   52:54:00:ee:00:11   ipv4   10.213.0.11/24   g1   01:52:…"
+const VIRSH_ROW =
+  /^\s*(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\s+(\S+)\s+(?:ipv4|ipv6)\s+([^\s/]+)(?:\/\d+)?(?:\s|$)/;
+
+/**
+ * Reads `virsh net-dhcp-leases NET`. virsh prints the expiry in the local time of its own
+ * process, which is ours (it inherits our environment), so it is read back as local time.
+ * libvirt stores a lease without end as expiry 0, which virsh prints as the epoch.
+ */
+export function parseVirshLeases(output: string): Lease[] {
+  const leases: Lease[] = [];
+  for (const line of output.split("\n")) {
+    const row = VIRSH_ROW.exec(line);
+    if (!row) continue;
+    const [, y, mo, d, h, mi, s, macText, ip] = row;
+    const at = new Date(+y!, +mo! - 1, +d!, +h!, +mi!, +s!).getTime();
+    pushLease(leases, macText, ip, at < EPOCH_DAY_AFTER ? 0 : at / 1000);
+  }
+  return leases;
+}
+
+/** A day after the epoch: any expiry before it is libvirt's "0", whatever our time zone. */
+const EPOCH_DAY_AFTER = 86_400_000;
+
+/**
+ * Reads a dnsmasq lease file: `expiry mac ip hostname client-id` per line, expiry in seconds
+ * (0 = never). IPv6 lines (`expiry iaid ip …`) and the `duid` line carry no MAC and are skipped.
+ */
+export function parseDnsmasqLeases(text: string): Lease[] {
+  const leases: Lease[] = [];
+  for (const line of text.split("\n")) {
+    const [expiry, mac, ip] = line.trim().split(/\s+/);
+    if (expiry === undefined || !/^\d+$/.test(expiry)) continue;
+    pushLease(leases, mac, ip, Number(expiry));
+  }
+  return leases;
+}
+
+/**
+ * Reads libvirt's lease status file: a JSON list of objects with "ip-address",
+ * "mac-address" and "expiry-time" (seconds). Throws SyntaxError for text that is not JSON;
+ * an empty file (a network without leases yet) is no leases.
+ */
+export function parseLeaseStatus(text: string): Lease[] {
+  if (text.trim() === "") return [];
+  const parsed: unknown = JSON.parse(text);
+  if (!Array.isArray(parsed)) throw new SyntaxError("lease status is not a JSON list");
+  const leases: Lease[] = [];
+  for (const entry of parsed as unknown[]) {
+    if (typeof entry !== "object" || entry === null) continue;
+    const record = entry as Record<string, unknown>;
+    const expiry = record["expiry-time"];
+    pushLease(
+      leases,
+      stringOr(record["mac-address"]),
+      stringOr(record["ip-address"]),
+      typeof expiry === "number" ? expiry : Number(stringOr(expiry) ?? Number.NaN),
+    );
+  }
+  return leases;
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Adds a lease when MAC, address and expiry (seconds, 0 = never) are all usable. */
+function pushLease(
+  leases: Lease[],
+  macText: string | undefined,
+  ip: string | undefined,
+  expirySeconds: number,
+): void {
+  const mac = normaliseMac(macText ?? "");
+  const address = canonicalAddress(ip ?? "");
+  if (mac === undefined || address === undefined || !Number.isFinite(expirySeconds)) return;
+  leases.push({ mac, address, expiresAt: expirySeconds <= 0 ? undefined : expirySeconds * 1000 });
+}

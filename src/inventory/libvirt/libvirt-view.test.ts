@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { DomainInfo } from "./domain-xml.js";
+import type { Lease } from "./leases.js";
+import { buildView, type NetworkState } from "./libvirt-view.js";
+import type { Reservation } from "./network-xml.js";
+
+const NOW = 1_000_000;
+
+function domain(name: string, mac: string, active = true, network = "mds"): DomainInfo {
+  return {
+    name,
+    uuid: `00000000-0000-4000-8000-${name.padStart(12, "0")}`,
+    active,
+    interfaces: [{ mac, network }],
+  };
+}
+
+function networks(
+  reservations: Reservation[],
+  leases: Lease[],
+  name = "mds",
+): Map<string, NetworkState> {
+  return new Map([[name, { info: { name, bridge: "br0", reservations }, leases }]]);
+}
+
+function served(view: ReturnType<typeof buildView>): Record<string, string> {
+  return Object.fromEntries(view.identities.map((i) => [i.address, i.instance.name]));
+}
+
+const M1 = "52:54:00:00:00:01";
+const M2 = "52:54:00:00:00:02";
+
+test("reservations and current leases map addresses to the domain with that MAC", () => {
+  const view = buildView({
+    source: "libvirt test",
+    networks: networks(
+      [{ mac: M1, address: "10.0.0.1" }],
+      [
+        { mac: M2, address: "10.0.0.2", expiresAt: NOW + 5000 },
+        { mac: M2, address: "10.0.0.3", expiresAt: NOW - 1 },
+      ],
+    ),
+    domains: [domain("one", M1), domain("two", M2)],
+    now: NOW,
+  });
+  assert.deepEqual(served(view), { "10.0.0.1": "one", "10.0.0.2": "two" });
+  const two = view.identities.find((i) => i.address === "10.0.0.2");
+  assert.equal(two?.expiresAt, NOW + 5000);
+  assert.equal(two?.mac, M2);
+  assert.deepEqual(two?.instance.interfaces, [
+    { mac: M2, network: "mds", addresses: ["10.0.0.2"] },
+  ]);
+  assert.equal(view.identities.find((i) => i.address === "10.0.0.1")?.expiresAt, undefined);
+  assert.deepEqual(view.conflicts, []);
+});
+
+test("a stopped domain keeps its reservation but not its lease", () => {
+  const view = buildView({
+    source: "s",
+    networks: networks(
+      [{ mac: M1, address: "10.0.0.1" }],
+      [{ mac: M1, address: "10.0.0.9", expiresAt: NOW + 5000 }],
+    ),
+    domains: [domain("one", M1, false)],
+    now: NOW,
+  });
+  assert.deepEqual(served(view), { "10.0.0.1": "one" });
+});
+
+test("an address two domains could hold is served to neither, and reported", () => {
+  const view = buildView({
+    source: "s",
+    networks: networks(
+      [{ mac: M1, address: "10.0.0.1" }],
+      [{ mac: M2, address: "10.0.0.1", expiresAt: NOW + 5000 }],
+    ),
+    domains: [domain("one", M1), domain("two", M2)],
+    now: NOW,
+  });
+  assert.deepEqual(served(view), {});
+  assert.deepEqual(view.conflicts, [{ address: "10.0.0.1", claimants: ["one", "two"] }]);
+});
+
+test("a MAC shared by two domains belongs to the running one; two running ones conflict", () => {
+  const reservation = [{ mac: M1, address: "10.0.0.1" }];
+  const oneRunning = buildView({
+    source: "s",
+    networks: networks(reservation, []),
+    domains: [domain("old", M1, false), domain("new", M1, true)],
+    now: NOW,
+  });
+  assert.deepEqual(served(oneRunning), { "10.0.0.1": "new" });
+  const bothRunning = buildView({
+    source: "s",
+    networks: networks(reservation, []),
+    domains: [domain("x", M1), domain("y", M1)],
+    now: NOW,
+  });
+  assert.deepEqual(served(bothRunning), {});
+  assert.deepEqual(bothRunning.conflicts, [{ address: "10.0.0.1", claimants: ["x", "y"] }]);
+});
+
+test("only interfaces on the configured networks count; a lease and a reservation of one MAC merge", () => {
+  const view = buildView({
+    source: "s",
+    networks: networks(
+      [{ mac: M1, address: "10.0.0.1" }],
+      [
+        { mac: M1, address: "10.0.0.1", expiresAt: NOW + 10 },
+        { mac: M2, address: "10.0.0.2", expiresAt: NOW + 10 },
+      ],
+    ),
+    domains: [domain("one", M1), domain("elsewhere", M2, true, "other")],
+    now: NOW,
+  });
+  assert.deepEqual(served(view), { "10.0.0.1": "one" });
+  assert.equal(view.identities[0]?.expiresAt, undefined, "the reservation outlives the lease");
+});

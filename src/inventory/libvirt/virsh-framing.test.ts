@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { virshArg, VirshFramer } from "./virsh-framing.js";
+
+const TAG = "MDSabc";
+
+/** What virsh -q -r writes for a command, as captured from virsh 9.0 (readline echoes input). */
+function echoed(seq: number, command: string, output: string): string {
+  return (
+    `virsh > ${command}\n${output}` +
+    `virsh > echo --err '${TAG}'':${seq}:'\nvirsh > echo '${TAG}'':${seq}:'\n${TAG}:${seq}:`
+  );
+}
+
+test("a reply is the command's output without prompt, echoed command or markers", () => {
+  const framer = new VirshFramer(TAG);
+  framer.pushStdout(echoed(1, "list --all --uuid", "1111\n2222\n"));
+  framer.pushStderr(`error: ${TAG}:1:\n`);
+  assert.deepEqual(framer.take(1, "list --all --uuid"), { output: "1111\n2222\n", errors: [] });
+});
+
+test("replies arrive in pieces and in order; each waits for both of its markers", () => {
+  const framer = new VirshFramer(TAG);
+  const stream = echoed(1, "dumpxml a", "<domain/>\n") + echoed(2, "dumpxml b", "");
+  framer.pushStdout(stream.slice(0, 20));
+  assert.equal(framer.take(1, "dumpxml a"), undefined);
+  framer.pushStdout(stream.slice(20));
+  assert.equal(framer.take(1, "dumpxml a"), undefined, "stderr marker not in yet");
+  framer.pushStderr(`error: ${TAG}:1:\nerror: failed to get domain 'b'\nerror: ${TAG}`);
+  assert.deepEqual(framer.take(1, "dumpxml a"), { output: "<domain/>\n", errors: [] });
+  assert.equal(framer.take(2, "dumpxml b"), undefined);
+  framer.pushStderr(`:2:\n`);
+  assert.deepEqual(framer.take(2, "dumpxml b"), {
+    output: "",
+    errors: ["failed to get domain 'b'"],
+  });
+});
+
+test("a marker number is not mistaken for the start of a longer one", () => {
+  const framer = new VirshFramer(TAG);
+  framer.pushStdout(echoed(1, "echo x", "x"));
+  framer.pushStderr(`error: ${TAG}:1:\n`);
+  assert.deepEqual(framer.take(1, "echo x"), { output: "x", errors: [] });
+  framer.pushStdout(`virsh > echo y\ny`);
+  framer.pushStderr(`error: ${TAG}:10:\n`);
+  assert.equal(framer.take(10, "echo y"), undefined);
+});
+
+test("a lost-connection notice between commands is nobody's error", () => {
+  const framer = new VirshFramer(TAG);
+  framer.pushStdout(echoed(1, "list --all --uuid", "1111\n"));
+  framer.pushStderr(
+    `error: Disconnected from qemu:///system due to end of file\nerror: ${TAG}:1:\n`,
+  );
+  assert.deepEqual(framer.take(1, "list --all --uuid")?.errors, []);
+});
+
+test("without readline's echo only the prompts surround the output", () => {
+  const framer = new VirshFramer(TAG);
+  framer.pushStdout(`virsh # <network/>\nvirsh # virsh # ${TAG}:1:`);
+  framer.pushStderr(`error: ${TAG}:1:\n`);
+  assert.equal(framer.take(1, "net-dumpxml mds")?.output, "<network/>\n");
+});
+
+test("the script never contains its own marker, so virsh's echo of it cannot end a reply", () => {
+  const framer = new VirshFramer(TAG);
+  const script = framer.script(7, "dumpxml x");
+  assert.ok(!script.includes(`${TAG}:7:`));
+  assert.equal(script.split("\n").length, 4);
+});
+
+test("pendingErrors tells why virsh exited before answering", () => {
+  const framer = new VirshFramer(TAG);
+  framer.pushStderr("error: failed to connect to the hypervisor\n");
+  assert.equal(framer.pendingErrors(), "error: failed to connect to the hypervisor");
+});
+
+test("virshArg escapes what virsh's parser would read as syntax and refuses control characters", () => {
+  const rows: Array<[string, string | undefined]> = [
+    ["web-1.example", "web-1.example"],
+    ["it's mine", "it\\'s\\ mine"],
+    ['a"b;c', 'a\\"b\\;c'],
+    ["ünï😀", "\\ün\\ï\\😀"],
+    ["two\nlines", undefined],
+    ["", undefined],
+  ];
+  for (const [input, expected] of rows) assert.equal(virshArg(input), expected, input);
+});

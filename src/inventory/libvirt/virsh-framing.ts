@@ -1,0 +1,106 @@
+/**
+ * Cuts the output of one long-lived interactive virsh into one reply per command.
+ *
+ * Every command is followed by `echo --err MARK` and `echo MARK`, so its stdout ends where
+ * MARK appears on stdout and its stderr where it appears on stderr. MARK carries a random tag
+ * and the command's sequence number, written in the command as 'TAG'':N:' so that virsh's
+ * echo of the command line (readline echoes what it reads from a pipe) never contains MARK
+ * itself. What surrounds the output (the prompt and the echoed command lines) is stripped.
+ */
+
+/** The prompts virsh shows: read-only connections get "virsh > ", read-write "virsh # ". */
+const PROMPTS = ["virsh > ", "virsh # "] as const;
+
+/** A command's output, split from the rest. */
+export interface VirshReply {
+  /** Standard output, prompt and echo removed. */
+  readonly output: string;
+  /** The command's error messages (stderr lines "error: …", without that prefix). */
+  readonly errors: readonly string[];
+}
+
+// virsh reports a lost connection when it notices, between commands: it belongs to no command.
+const DISCONNECTED = /^Disconnected from .* due to /;
+
+/** Buffers one virsh's stdout and stderr and cuts them into replies. */
+export class VirshFramer {
+  private out = "";
+  private err = "";
+
+  constructor(private readonly tag: string) {}
+
+  /** The text to write to virsh's stdin for command number `seq`. */
+  script(seq: number, command: string): string {
+    return `${command}\n${this.echo(seq, true)}\n${this.echo(seq, false)}\n`;
+  }
+
+  pushStdout(chunk: string): void {
+    this.out += chunk;
+  }
+
+  pushStderr(chunk: string): void {
+    this.err += chunk;
+  }
+
+  /** Whatever stderr holds that belongs to no reply yet (why virsh exited, say). */
+  pendingErrors(): string {
+    return this.err.trim();
+  }
+
+  /** The reply to command `seq` (the oldest not yet taken), once both its markers are in. */
+  take(seq: number, command: string): VirshReply | undefined {
+    const mark = this.mark(seq);
+    const outAt = this.out.indexOf(mark);
+    const errAt = this.err.indexOf(`${mark}\n`);
+    if (outAt < 0 || errAt < 0) return undefined;
+    const output = this.strip(this.out.slice(0, outAt), seq, command);
+    const errLineStart = this.err.lastIndexOf("\n", errAt) + 1;
+    const errText = this.err.slice(0, errLineStart);
+    this.out = this.out.slice(outAt + mark.length);
+    this.err = this.err.slice(errAt + mark.length + 1);
+    const errors = errText
+      .split("\n")
+      .filter((line) => line.startsWith("error: "))
+      .map((line) => line.slice("error: ".length))
+      .filter((line) => !DISCONNECTED.test(line));
+    return { output, errors };
+  }
+
+  private mark(seq: number): string {
+    return `${this.tag}:${seq}:`;
+  }
+
+  private echo(seq: number, toStderr: boolean): string {
+    return `echo${toStderr ? " --err" : ""} '${this.tag}'':${seq}:'`;
+  }
+
+  /**
+   * Removes the prompt and echoed command before the output and the echoed marker commands
+   * after it. Without readline's echo (a virsh built without it) only prompts surround it.
+   */
+  private strip(segment: string, seq: number, command: string): string {
+    let text = segment;
+    const prompt = PROMPTS.find((p) => text.startsWith(p));
+    if (prompt !== undefined) text = text.slice(prompt.length);
+    if (text.startsWith(`${command}\n`)) text = text.slice(command.length + 1);
+    const tails = PROMPTS.flatMap((p) => [
+      `${p}${this.echo(seq, false)}\n`,
+      `${p}${this.echo(seq, true)}\n`,
+      p,
+    ]);
+    for (let round = 0; round < 2; round++) {
+      const tail = tails.find((t) => text.endsWith(t));
+      if (tail !== undefined) text = text.slice(0, -tail.length);
+    }
+    return text;
+  }
+}
+
+/**
+ * Quotes one argument for virsh's command-line parser: a backslash before every character
+ * that is not plainly safe. Names with control characters cannot be sent on one line.
+ */
+export function virshArg(value: string): string | undefined {
+  if (value === "" || [...value].some((ch) => ch < " " || ch === "\x7f")) return undefined;
+  return value.replace(/[^A-Za-z0-9._:@+=,-]/gu, (ch) => `\\${ch}`);
+}

@@ -1,0 +1,191 @@
+/**
+ * One long-lived interactive `virsh -c URI` fed commands on stdin. A virsh process per call
+ * costs 13–60 ms (start-up and connection); a session answers a dumpxml in well under a
+ * millisecond, and commands are pipelined: all are written at once, replies come back in
+ * order (see virsh-framing.ts).
+ *
+ * The connection is read-only (-r): mdserver only reads libvirt, and a read-only connection
+ * cannot change it even if a command were built wrongly.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { VirshFramer, type VirshReply } from "./virsh-framing.js";
+
+/** How a session failed to answer: the command itself may be fine. */
+export type VirshFailure = "spawn" | "exited" | "timeout" | "closed";
+
+/** The session could not answer (as opposed to the command reporting an error). */
+export class VirshSessionError extends Error {
+  override readonly name = "VirshSessionError";
+  constructor(
+    readonly failure: VirshFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** How to start virsh. */
+export interface VirshOptions {
+  readonly virsh: string;
+  readonly uri: string;
+  /** How long one command may take before the session is killed and its commands fail. */
+  readonly timeoutMs: number;
+}
+
+interface Pending {
+  readonly seq: number;
+  readonly command: string;
+  readonly resolve: (reply: VirshReply) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Running {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly framer: VirshFramer;
+}
+
+/** The arguments of every virsh mdserver starts: quiet, read-only, on one URI. */
+export function virshArgs(uri: string): string[] {
+  return ["-q", "-r", "-c", uri];
+}
+
+/**
+ * The environment virsh runs in: ours, with unlocalised messages, and no readline history
+ * (a session sends thousands of commands nobody will scroll back through).
+ */
+export function virshEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, LC_ALL: "C", VIRSH_HISTSIZE: "0" };
+}
+
+/** One interactive virsh, restarted on the next command after it failed. */
+export class VirshSession {
+  private running: Running | undefined;
+  private pending: Pending[] = [];
+  private seq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly options: VirshOptions) {}
+
+  /** Commands sent and not yet answered. */
+  get queued(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * Runs one command (starting virsh first if needed). Resolves with its reply, errors
+   * included; rejects with VirshSessionError when virsh cannot be started, exits, or times out.
+   */
+  run(command: string): Promise<VirshReply> {
+    if (this.closed) return Promise.reject(new VirshSessionError("closed", "session closed"));
+    const running = this.running ?? this.start();
+    const seq = ++this.seq;
+    return new Promise<VirshReply>((resolve, reject) => {
+      this.pending.push({ seq, command, resolve, reject });
+      if (this.pending.length === 1) this.arm();
+      running.child.stdin.write(running.framer.script(seq, command));
+    });
+  }
+
+  /** Starts virsh now if it is not running, so its connection is open when commands come. */
+  warm(): void {
+    if (!this.closed && this.running === undefined) this.start();
+  }
+
+  /** Ends virsh (politely, then by force) and fails whatever was still queued. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const running = this.running;
+    this.fail(running, new VirshSessionError("closed", "session closed"));
+    if (running === undefined || running.child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => running.child.kill("SIGKILL"), 1000);
+      running.child.once("close", () => {
+        clearTimeout(force);
+        resolve();
+      });
+      running.child.stdin.end();
+    });
+  }
+
+  private start(): Running {
+    const child = spawn(this.options.virsh, virshArgs(this.options.uri), { env: virshEnv() });
+    const running: Running = {
+      child,
+      framer: new VirshFramer(`MDS${randomBytes(6).toString("hex")}`),
+    };
+    this.running = running;
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      running.framer.pushStdout(chunk);
+      this.drain(running);
+    });
+    child.stderr.on("data", (chunk: string) => {
+      running.framer.pushStderr(chunk);
+      this.drain(running);
+    });
+    // A write after virsh died fails with EPIPE; the exit is handled below.
+    child.stdin.on("error", () => {});
+    child.on("error", (error) =>
+      this.fail(
+        running,
+        new VirshSessionError("spawn", `cannot run ${this.options.virsh}: ${error.message}`),
+      ),
+    );
+    child.on("close", (code, signal) => {
+      const why = running.framer
+        .pendingErrors()
+        .replace(/^error: /gm, "")
+        .replace(/\n/g, "; ");
+      this.fail(
+        running,
+        new VirshSessionError("exited", `virsh exited (${signal ?? code})${why ? `: ${why}` : ""}`),
+      );
+    });
+    return running;
+  }
+
+  private drain(running: Running): void {
+    if (running !== this.running) return;
+    let answered = false;
+    for (let head = this.pending[0]; head !== undefined; head = this.pending[0]) {
+      const reply = running.framer.take(head.seq, head.command);
+      if (reply === undefined) break;
+      this.pending.shift();
+      head.resolve(reply);
+      answered = true;
+    }
+    if (answered) this.arm();
+  }
+
+  /** (Re)starts the clock for the oldest command; the others wait behind it. */
+  private arm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const head = this.pending[0];
+    if (head === undefined) return;
+    this.timer = setTimeout(() => {
+      this.fail(
+        this.running,
+        new VirshSessionError(
+          "timeout",
+          `virsh did not answer "${head.command}" within ${this.options.timeoutMs / 1000} s`,
+        ),
+      );
+    }, this.options.timeoutMs);
+  }
+
+  private fail(running: Running | undefined, error: VirshSessionError): void {
+    if (running === undefined || running !== this.running) return;
+    this.running = undefined;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (running.child.exitCode === null && error.failure !== "closed")
+      running.child.kill("SIGKILL");
+    const pending = this.pending;
+    this.pending = [];
+    for (const p of pending) p.reject(error);
+  }
+}

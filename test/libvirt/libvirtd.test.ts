@@ -1,0 +1,237 @@
+/**
+ * mdserver with a real libvirtd, a real libvirt network (dnsmasq, real DHCP leases) and
+ * stand-in guests: namespaces plugged into the network's bridge with their domain's MAC,
+ * leased by busybox udhcpc, asking http://169.254.169.254/ like cloud-init does. mdserver runs
+ * as `mdserver serve` inside the host namespace.
+ *
+ * mdserver reads no lease files here (base_dir is empty): libvirt's own lease API is its only
+ * source of leases, so a guest leased after start-up is found by the miss refresh.
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { run, startDaemon, type Daemon } from "../helpers/daemon.js";
+import { eventually } from "../helpers/eventually.js";
+import { TestLibvirtd } from "../helpers/libvirtd.js";
+import { addGuest, createNetns, METADATA_ADDRESS, type Guest } from "../helpers/netns.js";
+import { Teardown } from "../helpers/teardown.js";
+import { tempDir } from "../helpers/test-server.js";
+
+const MAIN = fileURLToPath(new URL("../../src/main.js", import.meta.url));
+
+function networkXml(name: string, bridge: string, reservations: Array<[string, string]>): string {
+  const hosts = reservations.map(([mac, ip]) => `<host mac="${mac}" ip="${ip}"/>`).join("");
+  return `<network>
+  <name>${name}</name>
+  <bridge name="${bridge}" stp="off" delay="0"/>
+  <ip address="10.213.0.1" netmask="255.255.255.0">
+    <dhcp><range start="10.213.0.100" end="10.213.0.200"/>${hosts}</dhcp>
+  </ip>
+</network>`;
+}
+
+/** A domain that can start without disk or KVM: it is suspended right after starting. */
+function domainXml(name: string, mac: string, network: string): string {
+  return `<domain type="qemu">
+  <name>${name}</name>
+  <memory unit="MiB">32</memory>
+  <os><type arch="x86_64">hvm</type></os>
+  <devices>
+    <interface type="network"><mac address="${mac}"/><source network="${network}"/></interface>
+  </devices>
+</domain>`;
+}
+
+/** Parsed JSON log lines of the mdserver child. */
+function logs(server: Daemon): Array<Record<string, unknown>> {
+  return server.lines.flatMap((line) => {
+    try {
+      return [JSON.parse(line) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** True for a logged event about `name` whose detail starts with `detail`. */
+function isEvent(logged: unknown, name: string, detail: string): boolean {
+  const event = logged as { name?: string; detail?: string } | undefined;
+  return event?.name === name && (event.detail ?? "").startsWith(detail);
+}
+
+async function hostname(guest: Guest): Promise<string | number> {
+  const res = await guest.get("/latest/meta-data/hostname");
+  return res.status === 200 ? res.body : res.status;
+}
+
+/** Waits (briefly: an event, not a refresh, must do it) until a guest gets 404. */
+function noLongerServed(guest: Guest, what: string): Promise<void> {
+  return eventually(
+    `${guest.ns}: ${what} to be dropped`,
+    async () => (await hostname(guest)) === 404,
+    {
+      timeoutMs: 3000,
+    },
+  );
+}
+
+test("a real libvirtd: leases, events, unknown guests, libvirtd stopped, restarted and frozen", async (t) => {
+  const teardown = new Teardown(t);
+  const dir = await tempDir(t, "mdserver-libvirtd-");
+  const id = randomBytes(2).toString("hex");
+  const net = `mdst-${id}`;
+  const bridge = `mdsbr-${id}`;
+  const mac = (n: number) =>
+    `52:54:00:${id.slice(0, 2)}:${id.slice(2)}:${n.toString(16).padStart(2, "0")}`;
+  const domain = (n: number) => `${net}-d${n}`;
+
+  const hostNs = await createNetns(teardown, `mdsh-${id}`);
+  const libvirt = await TestLibvirtd.start(teardown, { ns: hostNs, dir });
+  await libvirt.defineNetwork(teardown, net, networkXml(net, bridge, [[mac(2), "10.213.0.12"]]));
+  await run("ip", ["-n", hostNs, "addr", "add", `${METADATA_ADDRESS}/32`, "dev", bridge]);
+  for (const n of [1, 2, 3])
+    await libvirt.defineDomain(teardown, domain(n), domainXml(domain(n), mac(n), net));
+  const guests = new Map<number, Guest>();
+  for (const n of [1, 2, 3, 4, 5]) {
+    guests.set(
+      n,
+      await addGuest(teardown, { name: `mdsg${n}-${id}`, mac: mac(n), hostNs, bridge, dir }),
+    );
+  }
+  const guest = (n: number) => guests.get(n)!;
+
+  // Guest 1 holds a dynamic lease before mdserver starts.
+  await guest(1).dhcp();
+
+  await mkdir(join(dir, "userdata"));
+  await mkdir(join(dir, "no-lease-files"));
+  const conf = join(dir, "mdserver.conf");
+  await writeFile(
+    conf,
+    `[mdserver]
+listen_address = ${METADATA_ADDRESS}
+port = 80
+logfile = -
+loglevel = debug
+userdata_dir = ${join(dir, "userdata")}
+
+[libvirt]
+# uri: the default, qemu:///system (and instance_source: the default, libvirt)
+timeout = 2
+
+[dnsmasq]
+net_name = ${net}
+base_dir = ${join(dir, "no-lease-files")}
+`,
+  );
+  const server = startDaemon("ip", [
+    "netns",
+    "exec",
+    hostNs,
+    process.execPath,
+    MAIN,
+    "serve",
+    "--config",
+    conf,
+  ]);
+  teardown.add("stop mdserver", () => server.stop());
+  await eventually("mdserver to listen", () => {
+    if (server.exited) throw new Error(server.lines.join("\n"));
+    return logs(server).some((l) => l.msg === "listening");
+  });
+  const logged = (
+    what: string,
+    match: (l: Record<string, unknown>) => boolean,
+    timeoutMs = 15_000,
+  ) => eventually(what, () => logs(server).some(match), { timeoutMs });
+
+  await t.test("a guest is known by its DHCP lease, and by its reservation", async () => {
+    assert.equal(await hostname(guest(1)), domain(1));
+    const uuid = (await libvirt.virsh("domuuid", domain(1))).trim();
+    const instanceId = await guest(1).get("/latest/meta-data/instance-id");
+    assert.equal(instanceId.body, `i-${uuid.replace(/-/g, "").slice(0, 17)}`);
+    assert.equal(await guest(2).dhcp(), "10.213.0.12");
+    assert.equal(await hostname(guest(2)), domain(2));
+  });
+
+  await t.test("a guest leased after start-up is found when it first asks", async () => {
+    await guest(3).dhcp();
+    assert.equal(await hostname(guest(3)), domain(3));
+  });
+
+  await t.test(
+    "a domain defined while the server runs is served; stopped or undefined, at once no more",
+    async () => {
+      await libvirt.defineDomain(teardown, domain(4), domainXml(domain(4), mac(4), net));
+      await guest(4).dhcp();
+      assert.equal(await hostname(guest(4)), domain(4));
+      // The address is known: only the Stopped event can take it away (no refresh runs for it).
+      await libvirt.virsh("destroy", domain(4));
+      await noLongerServed(guest(4), "its lease");
+      assert.ok(
+        logs(server).some(
+          (l) => l.msg === "libvirt event" && isEvent(l.event, domain(4), "Stopped"),
+        ),
+      );
+      // A reservation belongs to its domain while it is defined, running or not …
+      await libvirt.virsh("destroy", domain(2));
+      assert.equal(await hostname(guest(2)), domain(2));
+      // … and goes with it when it is undefined.
+      await libvirt.virsh("undefine", domain(2));
+      await noLongerServed(guest(2), "its reservation");
+    },
+  );
+
+  await t.test(
+    "libvirtd stopped: known guests still served, unknown ones answered at once; restarted: recovered",
+    async () => {
+      await libvirt.stop();
+      await logged(
+        "the lost events to be reported",
+        (l) => l.level === "warn" && String(l.fault).startsWith("events:"),
+      );
+      assert.equal(await hostname(guest(1)), domain(1));
+      await guest(5).dhcp();
+      const asked = Date.now();
+      assert.equal(await hostname(guest(5)), 404);
+      assert.ok(Date.now() - asked < 2000, "an unknown guest does not wait for libvirt");
+      await libvirt.restart();
+      await logged(
+        "recovery",
+        (l) => typeof l.msg === "string" && l.msg.startsWith("recovered: libvirt domain events"),
+      );
+      await libvirt.defineDomain(teardown, domain(5), domainXml(domain(5), mac(5), net));
+      await eventually("guest 5 to be known", async () => (await hostname(guest(5))) === domain(5));
+      assert.equal(await hostname(guest(1)), domain(1));
+    },
+  );
+
+  await t.test("libvirtd frozen: virsh times out, degraded; thawed: recovered", async () => {
+    libvirt.freeze();
+    try {
+      // Guest 4 is unknown now: its request makes mdserver ask libvirt, which does not answer.
+      assert.equal(await hostname(guest(4)), 404);
+      await logged(
+        "the time-out",
+        (l) => l.fault === "connection" && /did not answer/.test(String(l.msg)),
+      );
+      assert.equal(await hostname(guest(1)), domain(1));
+    } finally {
+      libvirt.thaw();
+    }
+    await logged(
+      "recovery",
+      (l) => l.fault === "connection" && String(l.msg).startsWith("recovered"),
+    );
+    assert.equal(await hostname(guest(3)), domain(3));
+  });
+
+  const warnings = logs(server).filter((l) => l.level === "warn");
+  const perFault = new Map<string, number>();
+  for (const w of warnings) perFault.set(String(w.fault), (perFault.get(String(w.fault)) ?? 0) + 1);
+  // Each outage logs its fault once, however many requests and retries met it.
+  for (const [fault, count] of perFault) assert.ok(count <= 2, `${fault} logged ${count} times`);
+});
