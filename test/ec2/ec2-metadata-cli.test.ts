@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ALPHA, BETA, KEYS } from "../helpers/two-guests.js";
 import { EC2_VALUES } from "./helpers/ec2-guests.js";
-import { startInNamespace } from "./helpers/netns.js";
+import { startInNamespace } from "../helpers/mdserver-in-netns.js";
 
 const METADATA = "169.254.169.254";
 const ALPHA_IP = "169.254.0.11";

@@ -8,7 +8,7 @@ import { parseConfig } from "../../src/config/parse-config.js";
 import { startTestServer } from "../helpers/test-server.js";
 import { send } from "../helpers/http-client.js";
 import { ALPHA, twoGuestsConfig } from "../helpers/two-guests.js";
-import { startInNamespace } from "./helpers/netns.js";
+import { startInNamespace } from "../helpers/mdserver-in-netns.js";
 
 const V6_GUEST =
   "[instance:six]\nip = ::1\nmac = 52:54:00:00:00:66\nuuid = 66666666-6666-4666-8666-666666666666\n";

@@ -4,8 +4,6 @@
  * with no secrets in it.
  */
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { once } from "node:events";
 import { readFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
@@ -13,7 +11,9 @@ import { test } from "node:test";
 import { loadConfig } from "../../src/config/load-config.js";
 import { createLogger, silentLogger } from "../../src/log/logger.js";
 import { startMdserver } from "../../src/mdserver.js";
-import { freePort, MDSERVER_BIN } from "../helpers/cli.js";
+import { freePort } from "../helpers/cli.js";
+import { eventually } from "../helpers/eventually.js";
+import { addLoopbackAddress, startInNamespace } from "../helpers/mdserver-in-netns.js";
 import { send } from "../helpers/http-client.js";
 import { startTestServer, tempDir, writeFiles } from "../helpers/test-server.js";
 import { ALPHA, twoGuestsConfig } from "../helpers/two-guests.js";
@@ -58,49 +58,24 @@ test("an address that does not exist yet does not stop the others from serving",
 
 test("an address that appears after start-up is bound once it exists", async (t) => {
   // In a network namespace of our own, so adding the address touches nothing else.
-  const ns = `mdserver-bind-${process.pid}`;
-  const ip = (...args: string[]) => execFileSync("ip", args, { stdio: "pipe" });
-  ip("netns", "add", ns);
-  t.after(() => ip("netns", "delete", ns));
-  ip("-n", ns, "link", "set", "lo", "up");
-  const dir = await tempDir(t);
-  await writeFiles(dir, {
-    "mdserver.conf": `[mdserver]\nport = 8080\nlisten_address = 127.0.0.1, 169.254.169.254\nuserdata_dir = .\nlogfile = -\ninstance_source = static\n[instance:late]\nip = 169.254.169.254\n`,
+  const ns = await startInNamespace(t, {
+    addresses: [],
+    config: `[mdserver]\nport = 8080\nlisten_address = 127.0.0.1, 169.254.169.254\nuserdata_dir = .\nlogfile = -\ninstance_source = static\n[instance:late]\nip = 169.254.169.254\n`,
+    readyWhen: "address not present yet",
   });
-  const child = spawn(
-    "ip",
-    ["netns", "exec", ns, process.execPath, MDSERVER_BIN, join(dir, "mdserver.conf")],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+  await addLoopbackAddress(ns.name, "169.254.169.254/32");
+  await eventually("the late address to be bound", () =>
+    ns.server.lines.some((l) =>
+      l.includes('"address":"169.254.169.254","port":8080,"msg":"listening"'),
+    ),
   );
-  t.after(() => {
-    if (child.exitCode === null) child.kill("SIGKILL");
-  });
-  let out = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  const waitFor = async (text: string) => {
-    const deadline = Date.now() + 10_000;
-    while (!out.includes(text) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    assert.ok(out.includes(text), `expected ${text} in:\n${out}`);
-  };
-  await waitFor("address not present yet");
-  ip("-n", ns, "addr", "add", "169.254.169.254/32", "dev", "lo");
-  await waitFor('"address":"169.254.169.254","port":8080,"msg":"listening"');
-  const curl = execFileSync("ip", [
-    "netns",
-    "exec",
-    ns,
-    "curl",
+  const body = await ns.exec("curl", [
     "-s",
     "--max-time",
     "5",
     "http://169.254.169.254:8080/latest/meta-data/hostname",
   ]);
-  assert.equal(curl.toString(), "late");
-  child.kill("SIGTERM");
-  await once(child, "exit");
+  assert.equal(body, "late");
 });
 
 test("a port already in use is a start-up error", async (t) => {
