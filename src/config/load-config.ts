@@ -50,7 +50,7 @@ async function checkPaths(
     }
   }
   if (default_template !== undefined) {
-    const problem = await checkReadable(resolveTemplate(config), "file");
+    const problem = await checkReadable(default_template, "file");
     if (problem) {
       problems.push({
         file: config.file,
@@ -60,11 +60,6 @@ async function checkPaths(
     }
   }
   return { problems, warnings };
-}
-
-/** The default template's path: relative names are looked up in userdata_dir, as the original did. */
-export function resolveTemplate(config: Config): string {
-  return resolve(config.mdserver.userdata_dir, config.mdserver.default_template ?? "");
 }
 
 async function checkReadable(

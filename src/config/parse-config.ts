@@ -14,7 +14,7 @@ import { INSTANCE_SECTION_PREFIX, instanceSection } from "./sections/instance.js
 import { libvirtSection } from "./sections/libvirt.js";
 import { logsToStdout, mdserverSection } from "./sections/mdserver.js";
 import { serviceSection } from "./sections/service.js";
-import { isSafeName } from "../userdata/safe-name.js";
+import { isSafeName } from "../util/safe-name.js";
 
 /** The fixed sections and the schema of each. */
 const SECTIONS = {
@@ -145,6 +145,11 @@ export function parseConfig(file: string, text: string): ParsedConfig {
     mdserver: {
       ...mdserver,
       userdata_dir: here(mdserver.userdata_dir),
+      // A relative default_template is looked up in userdata_dir.
+      default_template:
+        mdserver.default_template === undefined
+          ? undefined
+          : resolve(here(mdserver.userdata_dir), mdserver.default_template),
       logfile: logsToStdout(mdserver.logfile) ? mdserver.logfile : here(mdserver.logfile),
     },
     publicKeys,

@@ -25,8 +25,8 @@ export function createDispatcher(identify: Identify, frontends: readonly Fronten
     if (frontend === undefined) throw notFound();
     const name = identity.instance.name;
     // Object literals of a fixed shape rather than spreads: this runs on every request.
-    const { method, path, segments, trailingSlash, headers, client } = request;
-    const asked = { method, path, segments, trailingSlash, headers, client, identity };
+    const { method, path, segments, headers, client } = request;
+    const asked = { method, path, segments, headers, client, identity };
     return andThen(frontend.handle(asked), (reply) => ({
       status: reply.status,
       body: reply.body,

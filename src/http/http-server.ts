@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Logger } from "../log/logger.js";
-import { canonicalAddress } from "../inventory/address.js";
+import { canonicalAddress } from "../util/address.js";
 import { createAccessLog } from "./access-log.js";
 import { errorReply, HttpError, type Reply } from "./reply.js";
 import { normalisePath, pathSegments, type Handler } from "./request.js";
@@ -67,10 +67,9 @@ export function requestListener(handler: Handler, log: Logger) {
     };
     const segments = pathSegments(path);
     if (segments === undefined) return fail(new HttpError(400, "bad request: malformed path"));
-    const trailingSlash = path.endsWith("/");
     let reply;
     try {
-      reply = handler({ method, path, segments, trailingSlash, headers: req.headers, client });
+      reply = handler({ method, path, segments, headers: req.headers, client });
     } catch (error) {
       return fail(error);
     }

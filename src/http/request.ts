@@ -8,8 +8,6 @@ export interface Request {
   readonly path: string;
   /** Path segments without empty ones; "/a/b/" gives ["a", "b"]. */
   readonly segments: readonly string[];
-  /** Whether the path ended with "/" (a listing was asked for). */
-  readonly trailingSlash: boolean;
   readonly headers: IncomingHttpHeaders;
   /** The TCP peer address, canonical form: the only thing that identifies a guest. */
   readonly client: string;

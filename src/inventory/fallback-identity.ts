@@ -4,7 +4,7 @@
  * because it hands out an identity to anything that can reach the server.
  */
 import type { Identity } from "./instance.js";
-import { nameBasedUuid } from "./static/static-source.js";
+import { nameBasedUuid } from "./name-based-uuid.js";
 
 const CACHE_LIMIT = 65_536;
 

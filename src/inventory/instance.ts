@@ -35,11 +35,6 @@ export interface Identity {
   readonly expiresAt?: number | undefined;
 }
 
-/** Every address of an instance, on all its interfaces. */
-export function instanceAddresses(instance: Instance): string[] {
-  return instance.interfaces.flatMap((i) => i.addresses);
-}
-
 /** One identity per address of an instance, as a source hands them to the inventory. */
 export function identitiesOf(instance: Instance): Identity[] {
   return instance.interfaces.flatMap((iface) =>

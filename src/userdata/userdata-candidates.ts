@@ -1,5 +1,5 @@
 /** The original's search order for an instance's user-data file. Pure. */
-import { isSafeName } from "./safe-name.js";
+import { isSafeName } from "../util/safe-name.js";
 
 /**
  * File names to try in userdata_dir, first match wins: `<name>`, `<name>.yaml`, `<MAC>`,

@@ -1,7 +1,6 @@
 /** Finds and renders an instance's user-data: its own file, the default template, or built-in. */
 import { join } from "node:path";
 import type { Config } from "../config/config.js";
-import { resolveTemplate } from "../config/load-config.js";
 import type { Identity } from "../inventory/instance.js";
 import { builtinUserdata } from "./builtin-userdata.js";
 import { FileCache } from "./file-cache.js";
@@ -89,7 +88,7 @@ export class UserdataService {
       if (source !== undefined) return { origin: { kind: "file", file }, source };
     }
     if (default_template !== undefined) {
-      const file = resolveTemplate(this.config);
+      const file = default_template;
       const source = await this.files.read(file);
       if (source !== undefined) return { origin: { kind: "default-template", file }, source };
     }

@@ -171,7 +171,7 @@ test("a default_template that does not exist is an error", async (t) => {
   });
   await assert.rejects(
     loadConfig(join(dir, "m.conf")),
-    /mdserver\.default_template: nothere\.yaml does not exist/,
+    /mdserver\.default_template: \/.*\/nothere\.yaml does not exist/,
   );
 });
 

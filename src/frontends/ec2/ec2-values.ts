@@ -1,6 +1,6 @@
 /** Values derived from an identity and the [ec2] config that several EC2 documents share. */
 import type { Config } from "../../config/config.js";
-import { isIPv4 } from "../../inventory/address.js";
+import { isIPv4 } from "../../util/address.js";
 import type { Identity } from "../../inventory/instance.js";
 
 /** The configured availability zone, or the region with "a" appended. */

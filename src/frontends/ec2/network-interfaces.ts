@@ -1,5 +1,5 @@
 /** meta-data/network/interfaces/macs/<mac>/: what cloud-init renders the guest's network from. */
-import { isIPv4 } from "../../inventory/address.js";
+import { isIPv4 } from "../../util/address.js";
 import type { NetworkInterface } from "../../inventory/instance.js";
 import { dir, leaf, type Directory } from "../tree.js";
 

@@ -4,7 +4,7 @@
  * libvirt's lease helper keeps as <base_dir>/<bridge>.status. Pure parsers.
  */
 import { normaliseMac } from "../../config/values.js";
-import { canonicalAddress } from "../address.js";
+import { canonicalAddress } from "../../util/address.js";
 
 /** One address handed to one MAC. */
 export interface Lease {

@@ -1,6 +1,6 @@
 /** What mdserver needs from a libvirt network's XML (`virsh net-dumpxml`). */
 import { normaliseMac } from "../../config/values.js";
-import { canonicalAddress } from "../address.js";
+import { canonicalAddress } from "../../util/address.js";
 import {
   attribute,
   child,
