@@ -4,6 +4,7 @@
  */
 import { pino, type Logger } from "pino";
 import { logsToStdout, type MdserverConfig } from "../config/sections/mdserver.js";
+import { LogDestination } from "./log-destination.js";
 
 export type { Logger };
 
@@ -20,9 +21,7 @@ const LEVELS: Record<MdserverConfig["loglevel"], pino.Level> = {
 export function createLogger(
   settings: Pick<MdserverConfig, "logfile" | "loglevel" | "debug">,
 ): Logger {
-  const destination = logsToStdout(settings.logfile)
-    ? pino.destination({ dest: 1, sync: false })
-    : pino.destination({ dest: settings.logfile, sync: false, mkdir: true });
+  const destination = new LogDestination(logsToStdout(settings.logfile) ? 1 : settings.logfile);
   return pino(
     {
       level: settings.debug ? "debug" : LEVELS[settings.loglevel],
@@ -44,7 +43,6 @@ export function silentLogger(): Logger {
  * `mdserver serve` calls this on SIGHUP.
  */
 export function reopenLogFile(logger: Logger): void {
-  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
-    { reopen?: () => void; fd?: number } | undefined;
-  if (stream?.reopen && stream.fd !== 1) stream.reopen();
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
+  if (stream instanceof LogDestination) stream.reopen();
 }

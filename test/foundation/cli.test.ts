@@ -5,6 +5,7 @@ import { readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { freePort, runCli, startCli } from "../helpers/cli.js";
+import { eventually } from "../helpers/eventually.js";
 import { send } from "../helpers/http-client.js";
 import { fixture } from "../helpers/paths.js";
 import { tempDir, writeFiles } from "../helpers/test-server.js";
@@ -150,4 +151,38 @@ test("SIGHUP reopens the log file, so logrotate can move it away", async (t) => 
   child.kill("SIGTERM");
   const [code] = (await once(child, "exit")) as [number | null];
   assert.equal(code, 0);
+});
+
+test("a log that cannot be written (disk full) is reported once; the server keeps serving and stops on SIGTERM", async (t) => {
+  const dir = await tempDir(t);
+  const port = await freePort();
+  await writeFiles(dir, {
+    "mdserver.conf": twoGuestsConfig("", `port = ${port}`).replace(
+      "logfile = -",
+      "logfile = /dev/full",
+    ),
+    "userdata/.keep": "",
+  });
+  const child = startCli([join(dir, "mdserver.conf")]);
+  t.after(() => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  let body = "";
+  await eventually("the server to answer", async () => {
+    body = (await send({ port, from: ALPHA.ip, path: "/latest/meta-data/hostname" })).body;
+    return true;
+  });
+  assert.equal(body, "alpha");
+  for (let i = 0; i < 50; i++) {
+    assert.equal(
+      (await send({ port, from: ALPHA.ip, path: "/latest/meta-data/hostname" })).status,
+      200,
+    );
+  }
+  child.kill("SIGTERM");
+  const [code] = (await once(child, "exit")) as [number | null];
+  assert.equal(code, 0);
+  assert.equal(stderr.match(/cannot write the log to \/dev\/full/g)?.length, 1, stderr);
 });
