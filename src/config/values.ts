@@ -4,6 +4,7 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
+import { canonicalAddress } from "../util/address.js";
 
 const TRUE = new Set(["yes", "y", "true", "t", "on", "1"]);
 const FALSE = new Set(["no", "n", "false", "f", "off", "0"]);
@@ -78,10 +79,20 @@ export function oneOf<const T extends string>(words: readonly T[]) {
   });
 }
 
-/** A list of IPv4/IPv6 addresses. */
+/** A list of IPv4/IPv6 addresses to listen on, as written (an IPv6 zone such as %virbr0 kept). */
 export const addressList = list((item) =>
-  isIP(item) === 0 ? `"${item}" is not an IPv4 or IPv6 address` : undefined,
+  isIP(item.replace(/%[\w.-]+$/, "")) === 0
+    ? `"${item}" is not an IPv4 or IPv6 address`
+    : undefined,
 );
+
+/**
+ * A list of client addresses, each in its canonical spelling (so "::ffff:10.0.0.1" and
+ * "10.0.0.1", or two spellings of one IPv6 address, are recognised as the same address).
+ */
+export const canonicalAddressList = list((item) =>
+  canonicalAddress(item) === undefined ? `"${item}" is not an IPv4 or IPv6 address` : undefined,
+).transform((items) => items.map((item) => canonicalAddress(item) ?? item));
 
 /** A non-empty string. */
 export const text = z.string().trim().min(1, "must not be empty");

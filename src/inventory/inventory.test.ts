@@ -4,12 +4,12 @@ import type { Identity, Instance } from "./instance.js";
 import { Inventory } from "./inventory.js";
 import type { InstanceSource } from "./source.js";
 
-function instance(name: string): Instance {
-  return { name, uuid: `${name}-uuid`, interfaces: [], source: "test" };
+function instance(name: string, uuid = `${name}-uuid`): Instance {
+  return { name, uuid, interfaces: [], source: "test" };
 }
 
-function identity(name: string, address: string, expiresAt?: number): Identity {
-  return { instance: instance(name), address, expiresAt };
+function identity(name: string, address: string, expiresAt?: number, uuid?: string): Identity {
+  return { instance: instance(name, uuid), address, expiresAt };
 }
 
 test("lookup is by address; a source's publish replaces its whole view", () => {
@@ -69,6 +69,37 @@ test("an unknown address triggers one shared, rate-limited refresh", async () =>
   // Within the interval a further miss causes no refresh.
   assert.equal(await inventory.resolve("10.0.0.7"), undefined);
   assert.equal(refreshes, 1);
+});
+
+test("two different instances with one name (two hosts) claiming an address get neither", () => {
+  const warnings: string[] = [];
+  const inventory = new Inventory([], 1000, (message) => warnings.push(message));
+  inventory.publish("host1", [identity("web", "10.0.0.5", undefined, "uuid-1")]);
+  inventory.publish("host2", [identity("web", "10.0.0.5", undefined, "uuid-2")]);
+  assert.equal(inventory.lookup("10.0.0.5"), undefined);
+  assert.equal(warnings.length, 1);
+});
+
+test("one source giving an address to two instances serves neither; the conflict is reported again if it returns", () => {
+  const warnings: string[] = [];
+  const inventory = new Inventory([], 1000, (message) => warnings.push(message));
+  const clash = [identity("a", "10.0.0.1"), identity("b", "10.0.0.1"), identity("c", "10.0.0.3")];
+  inventory.publish("s", clash);
+  assert.equal(inventory.lookup("10.0.0.1"), undefined);
+  assert.equal(inventory.lookup("10.0.0.3")?.instance.name, "c");
+  inventory.publish("s", clash);
+  assert.equal(warnings.length, 1, "reported once while it lasts");
+  inventory.publish("s", [identity("a", "10.0.0.1")]);
+  assert.equal(inventory.lookup("10.0.0.1")?.instance.name, "a");
+  inventory.publish("s", clash);
+  assert.equal(warnings.length, 2, "reported again when it comes back");
+});
+
+test("the same instance from two sources is not a conflict", () => {
+  const inventory = new Inventory();
+  inventory.publish("one", [identity("a", "10.0.0.1")]);
+  inventory.publish("two", [identity("a", "10.0.0.1")]);
+  assert.equal(inventory.lookup("10.0.0.1")?.instance.name, "a");
 });
 
 test("listeners see every change", () => {

@@ -14,11 +14,12 @@ export type InventoryListener = (instances: readonly Instance[]) => void;
 export type InventoryWarning = (message: string, detail: Record<string, unknown>) => void;
 
 export class Inventory implements InventorySink {
-  private readonly bySource = new Map<string, Map<string, Identity>>();
+  private readonly bySource = new Map<string, readonly Identity[]>();
   private index = new Map<string, Identity>();
   private readonly listeners: InventoryListener[] = [];
   private readonly missRefresh: SingleFlight;
-  private readonly reportedConflicts = new Set<string>();
+  /** Addresses served to nobody because two instances claim them (reported when they start). */
+  private contested = new Set<string>();
 
   constructor(
     private readonly sources: readonly InstanceSource[] = [],
@@ -50,9 +51,7 @@ export class Inventory implements InventorySink {
   }
 
   publish(sourceId: string, identities: Iterable<Identity>): void {
-    const view = new Map<string, Identity>();
-    for (const identity of identities) view.set(identity.address, identity);
-    this.bySource.set(sourceId, view);
+    this.bySource.set(sourceId, [...identities]);
     this.rebuild();
   }
 
@@ -80,20 +79,22 @@ export class Inventory implements InventorySink {
     const index = new Map<string, Identity>();
     const contested = new Set<string>();
     for (const view of this.bySource.values()) {
-      for (const [address, identity] of view) {
-        const other = index.get(address);
-        if (other && other.instance.name !== identity.instance.name) contested.add(address);
-        else index.set(address, identity);
+      for (const identity of view) {
+        const other = index.get(identity.address);
+        // Two instances claiming one address, from one source or two: answering either could
+        // hand a guest another's identity. One instance is its UUID, not its name (two hosts
+        // may each have a "web").
+        if (other === undefined) index.set(identity.address, identity);
+        else if (other.instance.uuid !== identity.instance.uuid) contested.add(identity.address);
       }
     }
-    // Two sources claiming one address: answering either could hand a guest another's identity.
     for (const address of contested) {
       index.delete(address);
-      if (!this.reportedConflicts.has(address)) {
-        this.reportedConflicts.add(address);
+      if (!this.contested.has(address)) {
         this.warn("address claimed by two instances; serving neither", { address });
       }
     }
+    this.contested = contested;
     this.index = index;
     // Sorting every instance costs milliseconds on a large host: only when someone listens.
     if (this.listeners.length === 0) return;

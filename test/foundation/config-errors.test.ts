@@ -116,6 +116,11 @@ const CASES: Array<[string, string, RegExp]> = [
     /:6: instance:b\.ip: 10\.0\.0\.1 is already the address of \[instance:a\]/,
   ],
   [
+    "two spellings of one address",
+    "[mdserver]\ninstance_source = static\n[instance:a]\nip = 10.0.0.1\n[instance:b]\nip = ::ffff:10.0.0.1\n",
+    /:6: instance:b\.ip: 10\.0\.0\.1 is already the address of \[instance:a\]/,
+  ],
+  [
     "instances without the static source",
     "[mdserver]\ninstance_source = libvirt\n[instance:a]\nip = 10.0.0.1\n",
     /:2: mdserver\.instance_source: \[instance:a\] is declared but "static" is not an instance source here/,

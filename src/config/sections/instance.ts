@@ -1,12 +1,12 @@
 /** An [instance:NAME] section (added by this project): a guest declared in the config file. */
 import { z } from "zod";
-import { addressList, isUuid, normaliseMac } from "../values.js";
+import { canonicalAddressList, isUuid, normaliseMac } from "../values.js";
 
 export const INSTANCE_SECTION_PREFIX = "instance:";
 
 export const instanceSection = z
   .object({
-    ip: addressList,
+    ip: canonicalAddressList,
     mac: z
       .string()
       .transform((value, ctx) => {

@@ -1,6 +1,5 @@
 /** Instances declared in the config file ([instance:NAME] sections): no libvirt needed. */
 import type { StaticInstanceConfig } from "../../config/config.js";
-import { canonicalAddress } from "../../util/address.js";
 import { identitiesOf, type Instance } from "../instance.js";
 import { nameBasedUuid } from "../name-based-uuid.js";
 import type { InstanceSource, InventorySink, SourceHealth } from "../source.js";
@@ -25,11 +24,10 @@ export class StaticSource implements InstanceSource {
 }
 
 function toInstance(declared: StaticInstanceConfig): Instance {
-  const addresses = declared.ip.map((ip) => canonicalAddress(ip) ?? ip);
   return {
     name: declared.name,
     uuid: declared.uuid ?? nameBasedUuid(declared.name),
-    interfaces: [{ mac: declared.mac, network: declared.network, addresses }],
+    interfaces: [{ mac: declared.mac, network: declared.network, addresses: declared.ip }],
     source: "static",
   };
 }
