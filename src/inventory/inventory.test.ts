@@ -40,9 +40,9 @@ test("an address two sources give to different instances is served to neither", 
   assert.equal(warnings.length, 1);
 });
 
-test("an unknown address triggers one shared, rate-limited refresh", async () => {
+test("an unknown address triggers a shared, rate-limited refresh that starts after it asked", async () => {
   let refreshes = 0;
-  const holder: { inventory?: Inventory } = {};
+  const holder: { inventory?: Inventory; known: Identity[] } = { known: [] };
   const source: InstanceSource = {
     id: "s",
     start: async () => {},
@@ -51,11 +51,13 @@ test("an unknown address triggers one shared, rate-limited refresh", async () =>
     refresh: async () => {
       refreshes++;
       await new Promise((r) => setTimeout(r, 20));
-      holder.inventory?.publish("s", [identity("late", "10.0.0.9")]);
+      holder.inventory?.publish("s", holder.known);
     },
   };
-  const inventory = new Inventory([source], 10_000);
+  const inventory = new Inventory([source], 200);
   holder.inventory = inventory;
+  holder.known = [identity("late", "10.0.0.9")];
+  // The first asks; two more arrive while its refresh runs and share the next one.
   const answers = await Promise.all([
     inventory.resolve("10.0.0.9"),
     inventory.resolve("10.0.0.9"),
@@ -65,10 +67,16 @@ test("an unknown address triggers one shared, rate-limited refresh", async () =>
     answers.map((a) => a?.instance.name),
     ["late", "late", undefined],
   );
-  assert.equal(refreshes, 1);
-  // Within the interval a further miss causes no refresh.
-  assert.equal(await inventory.resolve("10.0.0.7"), undefined);
-  assert.equal(refreshes, 1);
+  assert.equal(refreshes, 2);
+  // A miss right after waits for the next refresh, no sooner than the interval.
+  holder.known = [identity("late", "10.0.0.9"), identity("later", "10.0.0.7")];
+  const started = Date.now();
+  assert.equal((await inventory.resolve("10.0.0.7"))?.instance.name, "later");
+  assert.equal(refreshes, 3);
+  assert.ok(Date.now() - started >= 150);
+  // A known address never waits.
+  assert.equal((await inventory.resolve("10.0.0.9"))?.instance.name, "late");
+  assert.equal(refreshes, 3);
 });
 
 test("two different instances with one name (two hosts) claiming an address get neither", () => {

@@ -1,10 +1,12 @@
 /**
- * Runs an async task for many callers at once: callers arriving while it runs share that run;
- * a caller arriving less than `intervalMs` after the last run ended gets no new run (it
- * resolves at once), which bounds the work unknown clients can cause.
+ * Runs an async task on behalf of many callers: every caller waits for a run that starts after
+ * it arrived (a guest whose lease appeared a moment ago must be looked for after that), callers
+ * arriving together share one run, and runs start at least `intervalMs` apart, which bounds
+ * the work unknown clients can cause. At most one run is in progress and one queued.
  */
 export class SingleFlight {
   private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
   private lastEnded = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -13,8 +15,22 @@ export class SingleFlight {
   ) {}
 
   run(): Promise<void> {
-    if (this.running) return this.running;
-    if (Date.now() - this.lastEnded < this.intervalMs) return Promise.resolve();
+    if (this.queued) return this.queued;
+    if (!this.running && Date.now() - this.lastEnded >= this.intervalMs) return this.start();
+    this.queued = this.startLater();
+    return this.queued;
+  }
+
+  private async startLater(): Promise<void> {
+    // Only the queued run may start one, so the run in progress is the last before it.
+    if (this.running) await this.running;
+    const wait = this.lastEnded + this.intervalMs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    this.queued = undefined;
+    return this.start();
+  }
+
+  private start(): Promise<void> {
     this.running = this.task()
       .catch(() => undefined)
       .finally(() => {

@@ -18,7 +18,8 @@ export const libvirtSection = z
      */
     lease_refresh_interval: integer(0, 86400, "seconds").default(10),
     /** Least number of milliseconds between two refreshes caused by an unknown client. */
-    miss_refresh_interval: integer(0, 60000, "milliseconds").default(1000),
+    // At least 100 ms: unknown clients must not be able to keep libvirt busy.
+    miss_refresh_interval: integer(100, 60000, "milliseconds").default(1000),
   })
   .strict();
 
