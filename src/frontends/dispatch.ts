@@ -2,7 +2,7 @@
  * From an HTTP request to a frontend's answer: identify the client by its address, refuse
  * strangers, pick the frontend for the path.
  */
-import type { Reply } from "../http/reply.js";
+import { forInstance, type Reply } from "../http/reply.js";
 import { andThen, type Handler, type MaybePromise, type Request } from "../http/request.js";
 import type { Identity } from "../inventory/instance.js";
 import type { Frontend } from "./frontend.js";
@@ -27,13 +27,23 @@ export function createDispatcher(identify: Identify, frontends: readonly Fronten
     // Object literals of a fixed shape rather than spreads: this runs on every request.
     const { method, path, segments, headers, client } = request;
     const asked = { method, path, segments, headers, client, identity };
-    return andThen(frontend.handle(asked), (reply) => ({
+    const named = (reply: Reply): Reply => ({
       status: reply.status,
       body: reply.body,
       contentType: reply.contentType,
       headers: reply.headers,
       instance: name,
-    }));
+    });
+    // Errors name the instance too, so the access log says who was refused.
+    const refused = (error: unknown): never => {
+      throw forInstance(error, name);
+    };
+    try {
+      const reply = frontend.handle(asked);
+      return reply instanceof Promise ? reply.then(named, refused) : named(reply);
+    } catch (error) {
+      return refused(error);
+    }
   };
   return (request: Request): MaybePromise<Reply> => {
     if (!METHODS.has(request.method)) throw methodNotAllowed("GET, HEAD");

@@ -7,6 +7,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { Logger } from "../log/logger.js";
 import { canonicalAddress } from "../util/address.js";
 import { createAccessLog } from "./access-log.js";
+import { RepeatFilter } from "./repeat-filter.js";
 import { errorReply, HttpError, type Reply } from "./reply.js";
 import { normalisePath, pathSegments, type Handler } from "./request.js";
 
@@ -33,6 +34,7 @@ export const TIMEOUTS: Timeouts = {
 /** A request listener for node:http that answers with `handler`. */
 export function requestListener(handler: Handler, log: Logger) {
   const access = createAccessLog(log);
+  const failures = new RepeatFilter();
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = process.hrtime.bigint();
     const client = clientOf(req.socket);
@@ -53,15 +55,13 @@ export function requestListener(handler: Handler, log: Logger) {
     const fail = (error: unknown): void => {
       const reply = errorReply(error);
       if (reply.status >= 500) {
-        log.error(
-          {
-            client,
-            method,
-            path,
-            err: error instanceof HttpError && error.cause ? error.cause : error,
-          },
-          "request failed",
-        );
+        const cause = error instanceof HttpError && error.cause ? error.cause : error;
+        if (failures.first(cause)) {
+          log.error(
+            { client, instance: reply.instance, method, path, err: cause },
+            "request failed",
+          );
+        }
       }
       finish(reply);
     };
@@ -73,8 +73,11 @@ export function requestListener(handler: Handler, log: Logger) {
     } catch (error) {
       return fail(error);
     }
-    if (reply instanceof Promise) reply.then(finish, fail);
-    else finish(reply);
+    if (reply instanceof Promise) {
+      reply.then(finish, fail).catch((error: unknown) => log.error({ err: error }, "reply failed"));
+    } else {
+      finish(reply);
+    }
   };
 }
 

@@ -19,6 +19,19 @@ export class HttpError extends Error {
     super(message, options);
     this.name = "HttpError";
   }
+
+  /** Who asked, once known, for the access log only (never sent). */
+  instance: string | undefined;
+}
+
+/** `error` as an HttpError (a 500 for anything else) that names who asked, for the log. */
+export function forInstance(error: unknown, instance: string): HttpError {
+  const http =
+    error instanceof HttpError
+      ? error
+      : new HttpError(500, "internal error", undefined, { cause: error });
+  http.instance = instance;
+  return http;
 }
 
 export const TEXT = "text/plain";
@@ -36,6 +49,7 @@ export function errorReply(error: unknown): Reply {
       body: `${error.message}\n`,
       contentType: TEXT,
       headers: error.headers,
+      instance: error.instance,
     };
   }
   return { status: 500, body: "internal error\n", contentType: TEXT };

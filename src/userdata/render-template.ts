@@ -53,7 +53,8 @@ export function renderTemplate(
           throw new TemplateError(
             file,
             lineNo,
-            `{{${bang}${expression}}}: no value named "${expression}" (known: ${[...values.keys()].sort().join(", ")})`,
+            `{{${bang}${expression}}}: no value named "${expression}"`,
+            `known: ${[...values.keys()].sort().join(", ")}`,
           );
         }
         return bang === "!" ? value : htmlEscape(value);

@@ -16,7 +16,7 @@ import { eventually } from "../helpers/eventually.js";
 import { addLoopbackAddress, startInNamespace } from "../helpers/mdserver-in-netns.js";
 import { send } from "../helpers/http-client.js";
 import { startTestServer, tempDir, writeFiles } from "../helpers/test-server.js";
-import { ALPHA, twoGuestsConfig } from "../helpers/two-guests.js";
+import { ALPHA, BETA, twoGuestsConfig } from "../helpers/two-guests.js";
 
 test("listens on every configured address, IPv4 and IPv6, and identifies IPv6 clients", async (t) => {
   const dir = await tempDir(t);
@@ -133,12 +133,13 @@ test("one JSON log line per request: client, instance, method, path, status, dur
   const log = createLogger({ logfile, loglevel: "info", debug: false });
   const server = await startTestServer(t, twoGuestsConfig("", `password = ${password}`), {
     log,
-    files: { "userdata/alpha": "pw: {{mdserver_password}}\n" },
+    files: { "userdata/alpha": "pw: {{mdserver_password}}\n", "userdata/beta": "{{oops}}\n" },
   });
   const userdata = await server.request("/latest/user-data", { from: ALPHA.ip });
   assert.equal(userdata.body, `pw: ${password}\n`);
   await server.request("/latest/meta-data/nope", { from: ALPHA.ip });
   await server.request("/latest/meta-data/", { from: "127.0.0.99" });
+  for (let i = 0; i < 3; i++) await server.request("/latest/user-data", { from: BETA.ip });
   log.flush();
   await new Promise((r) => setTimeout(r, 200));
   const lines = (await readFile(logfile, "utf8"))
@@ -146,15 +147,21 @@ test("one JSON log line per request: client, instance, method, path, status, dur
     .split("\n")
     .map((l) => JSON.parse(l) as Record<string, unknown>);
   const requests = lines.filter((l) => l.msg === "request");
-  assert.equal(requests.length, 3);
   assert.deepEqual(
     requests.map((r) => [r.client, r.instance, r.method, r.path, r.status]),
     [
       [ALPHA.ip, "alpha", "GET", "/latest/user-data", 200],
-      [ALPHA.ip, undefined, "GET", "/latest/meta-data/nope", 404],
+      [ALPHA.ip, "alpha", "GET", "/latest/meta-data/nope", 404],
       ["127.0.0.99", undefined, "GET", "/latest/meta-data/", 404],
+      [BETA.ip, "beta", "GET", "/latest/user-data", 500],
+      [BETA.ip, "beta", "GET", "/latest/user-data", 500],
+      [BETA.ip, "beta", "GET", "/latest/user-data", 500],
     ],
   );
+  // The broken template is logged for the operator, with its path and line, once (not per request).
+  const failures = lines.filter((l) => l.msg === "request failed");
+  assert.equal(failures.length, 1);
+  assert.match(JSON.stringify(failures[0]), /userdata\/beta:1: \{\{oops\}\}: no value named/);
   for (const r of requests) assert.equal(typeof r.ms, "number");
   assert.ok(!(await readFile(logfile, "utf8")).includes("SECRETHASHVALUE"));
 });

@@ -98,7 +98,12 @@ test("a bad template fails only that instance's user-data, naming file and line"
   });
   const broken = await server.request("/latest/user-data", { from: ALPHA.ip });
   assert.equal(broken.status, 500);
-  assert.match(broken.body, /alpha\.yaml:3: \{\{no_such_value\}\}: no value named "no_such_value"/);
+  assert.equal(
+    broken.body,
+    'user-data template error: alpha.yaml:3: {{no_such_value}}: no value named "no_such_value"\n',
+  );
+  // Not advertised while it fails: a listing never names what does not answer.
+  assert.equal((await server.request("/latest/", { from: ALPHA.ip })).body, "dynamic/\nmeta-data/");
   // Same guest, other paths: still served. Other guest: untouched.
   assert.equal(
     (await server.request("/latest/meta-data/hostname", { from: ALPHA.ip })).body,

@@ -55,8 +55,15 @@ export class InstanceTrees {
       [
         "user-data",
         this.userdataLeaf(identity),
-        // Listed only when there is user-data to fetch, as on EC2 (a 404 there means "none").
-        { listedWhen: async () => (await this.userdata.origin(identity)).kind !== "none" },
+        // Listed only when there is user-data to fetch, as on EC2 (a 404 there means "none"),
+        // and it renders: a listing never advertises what does not answer.
+        {
+          listedWhen: () =>
+            this.userdata.render(identity).then(
+              (r) => r !== undefined,
+              () => false,
+            ),
+        },
       ],
     ]);
     return dir(this.versions.map((v) => [v, version] as const));
@@ -69,7 +76,8 @@ export class InstanceTrees {
         return rendered && { status: 200, body: rendered.body, contentType: USERDATA_TYPE };
       } catch (error) {
         if (error instanceof TemplateError) {
-          throw new HttpError(500, `user-data template error: ${error.message}`, undefined, {
+          // The guest learns its file's name, the line and the problem; the log has the rest.
+          throw new HttpError(500, `user-data template error: ${error.forGuest()}`, undefined, {
             cause: error,
           });
         }
