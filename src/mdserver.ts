@@ -70,7 +70,10 @@ export async function startMdserver(
   const bind = async (address: string, reported: boolean): Promise<void> => {
     const server = createHttpServer(handler, log, options.timeouts);
     try {
-      bound.push(await listen(server, address, port));
+      const info = await listen(server, address, port);
+      // A retry that finished after close() must not leave a socket open.
+      if (closed) return void server.close();
+      bound.push(info);
       servers.push(server);
       log.info({ address, port: bound.at(-1)?.port }, "listening");
     } catch (error) {

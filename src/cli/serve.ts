@@ -18,22 +18,33 @@ export const serveCommand: Command = {
     printWarnings(warnings);
     const log = createLogger(config.mdserver);
     for (const warning of warnings) log.warn(warning);
-    log.info({ config: config.file, sources: config.mdserver.instance_source }, "starting");
-    const server = await startMdserver(config, log);
+
+    // Installed before start-up (which can take seconds on a large host), so a stop request
+    // then still ends in an orderly close, child processes included.
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
+      process.once("SIGTERM", resolve);
+      process.once("SIGINT", resolve);
+    });
     // logrotate's postrotate sends SIGHUP: write to the new file from now on.
     const onHangup = () => {
       reopenLogFile(log);
       log.info("log file reopened");
     };
     process.on("SIGHUP", onHangup);
-    await new Promise<void>((resolve) => {
-      const stop = (signal: NodeJS.Signals) => {
-        log.info({ signal }, "stopping");
-        resolve();
-      };
-      process.once("SIGTERM", stop);
-      process.once("SIGINT", stop);
-    });
+
+    log.info({ config: config.file, sources: config.mdserver.instance_source }, "starting");
+    let server;
+    try {
+      server = await startMdserver(config, log);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log.fatal({ err: error }, "cannot start");
+      log.flush();
+      process.stderr.write(`mdserver: cannot start: ${message}\n`);
+      return EXIT.failure;
+    }
+    const signal = await stopped;
+    log.info({ signal }, "stopping");
     process.off("SIGHUP", onHangup);
     await server.close();
     log.flush();

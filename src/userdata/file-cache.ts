@@ -4,8 +4,8 @@
  * any change, and entries expire after `maxAgeMs` anyway (for changes a watch cannot see, such
  * as the target of a symlink elsewhere, or where inotify is unavailable).
  */
-import { watch, type FSWatcher } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { constants, watch, type FSWatcher } from "node:fs";
+import { open } from "node:fs/promises";
 import { dirname } from "node:path";
 
 interface Entry {
@@ -57,12 +57,29 @@ export class FileCache {
   }
 }
 
+/** Larger files are refused: user-data is small (EC2 allows 16 KiB), and memory is not endless. */
+const MAX_BYTES = 1024 * 1024;
+
+/**
+ * A regular file's text, or undefined when there is no regular file at `path`. Opened without
+ * blocking and checked before reading, so a FIFO or a device (say a symlink to /dev/zero)
+ * placed in the directory can neither hang a thread nor fill memory.
+ */
 async function readText(path: string): Promise<string | undefined> {
+  let handle;
   try {
-    return await readFile(path, "utf8");
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return undefined;
+    if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return undefined;
     throw error;
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return undefined;
+    if (info.size > MAX_BYTES) throw new Error(`${path} is larger than ${MAX_BYTES} bytes`);
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
   }
 }

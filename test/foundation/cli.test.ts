@@ -8,7 +8,7 @@ import { freePort, runCli, startCli } from "../helpers/cli.js";
 import { eventually } from "../helpers/eventually.js";
 import { send } from "../helpers/http-client.js";
 import { fixture } from "../helpers/paths.js";
-import { tempDir, writeFiles } from "../helpers/test-server.js";
+import { startTestServer, tempDir, writeFiles } from "../helpers/test-server.js";
 import { ALPHA, twoGuestsConfig } from "../helpers/two-guests.js";
 
 const COMMANDS = ["serve", "check-config", "dump-config"];
@@ -185,4 +185,16 @@ test("a log that cannot be written (disk full) is reported once; the server keep
   const [code] = (await once(child, "exit")) as [number | null];
   assert.equal(code, 0);
   assert.equal(stderr.match(/cannot write the log to \/dev\/full/g)?.length, 1, stderr);
+});
+
+test("a port in use stops start-up with a one-line reason and exit status 1", async (t) => {
+  const first = await startTestServer(t, twoGuestsConfig());
+  const dir = await tempDir(t);
+  await writeFiles(dir, {
+    "mdserver.conf": twoGuestsConfig("", `port = ${first.port}`),
+    "userdata/.keep": "",
+  });
+  const res = await runCli([join(dir, "mdserver.conf")]);
+  assert.equal(res.code, 1);
+  assert.match(res.stderr, /^mdserver: cannot start: listen EADDRINUSE.*\n$/);
 });

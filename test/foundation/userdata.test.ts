@@ -4,7 +4,8 @@
  * userdata_dir is ever read.
  */
 import assert from "node:assert/strict";
-import { rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { Instance } from "../../src/inventory/instance.js";
@@ -195,4 +196,16 @@ test("path traversal in the URL is just an unknown path", async (t) => {
     assert.equal(res.status, 404, path);
     assert.ok(!res.body.includes("SECRET"));
   }
+});
+
+test("a FIFO or a device in userdata_dir is not read: the next candidate is used", async (t) => {
+  const server = await startTestServer(t, twoGuestsConfig(), {
+    files: { "userdata/alpha.yaml": "from alpha.yaml\n" },
+  });
+  execFileSync("mkfifo", [join(server.dir, "userdata", "alpha")]);
+  await symlink("/dev/zero", join(server.dir, "userdata", "beta"));
+  const alpha = await server.request("/latest/user-data", { from: ALPHA.ip });
+  assert.equal(alpha.body, "from alpha.yaml\n");
+  const beta = await server.request("/latest/user-data", { from: BETA.ip });
+  assert.match(beta.body, /^#cloud-config\nhostname: beta\n/);
 });
