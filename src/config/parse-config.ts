@@ -25,6 +25,9 @@ const SECTIONS = {
   ec2: ec2Section,
 } as const;
 
+/** The names a template can refer to as {{name}}. */
+const TEMPLATE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** Sections whose keys are names the user chooses. */
 const FREE_SECTIONS = ["public-keys", "template-data"] as const;
 
@@ -134,6 +137,18 @@ export function parseConfig(file: string, text: string): ParsedConfig {
     );
   }
 
+  if (parts.dnsmasq?.manage_addnhosts) {
+    warnings.push(
+      `${file}:${sections.get("dnsmasq")?.entries.get("manage_addnhosts")?.line}: dnsmasq.manage_addnhosts: hosts-file management is not implemented in this version; the key has no effect`,
+    );
+  }
+  for (const [name, entry] of sections.get("template-data")?.entries ?? []) {
+    if (!TEMPLATE_NAME.test(name)) {
+      warnings.push(
+        `${file}:${entry.line}: template-data.${name}: a template cannot refer to this name (use letters, digits and _)`,
+      );
+    }
+  }
   if (problems.length > 0 || !mdserver) throw new ConfigError(problems);
   const { service, dnsmasq: dnsmasqParsed, libvirt, ec2 } = parts;
   if (!service || !dnsmasqParsed || !libvirt || !ec2) throw new ConfigError(problems);

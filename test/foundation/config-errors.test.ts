@@ -226,6 +226,22 @@ test("keys of later original releases are accepted with a warning", () => {
   assert.match(warnings[0] ?? "", /:2: mdserver\.db_file is ignored/);
 });
 
+test("settings that cannot take effect are warned about", () => {
+  const { warnings } = parseConfig(
+    FILE,
+    "[dnsmasq]\nmanage_addnhosts = yes\n[template-data]\nok_name = 1\nbad-name = 2\n",
+  );
+  assert.equal(warnings.length, 2, warnings.join("\n"));
+  assert.match(
+    warnings[0] ?? "",
+    /:2: dnsmasq\.manage_addnhosts: hosts-file management is not implemented/,
+  );
+  assert.match(
+    warnings[1] ?? "",
+    /:5: template-data\.bad-name: a template cannot refer to this name/,
+  );
+});
+
 test("the shipped sample and demo configurations are valid", async () => {
   for (const file of ["etc/mdserver.conf", "etc/demo/mdserver.conf"]) {
     await loadConfig(join(REPO_ROOT, file));
