@@ -6,6 +6,7 @@ DMI UUID equal to the serial is AWS (token dance, identity document); anything e
 unknown platform (IMDSv1, dated-version probing).
 Prints what the datasource made of the metadata, how long get_data took, and every request.
 """
+import shutil
 import tempfile
 import time
 
@@ -61,4 +62,5 @@ if ok:
             ),
         }
     )
+shutil.rmtree(tmp, ignore_errors=True)
 reply(result)
