@@ -27,10 +27,6 @@ export class DomainTable {
     return this.byName.values();
   }
 
-  get size(): number {
-    return this.byName.size;
-  }
-
   /** The domain with this name, if known. */
   get(name: string): DomainInfo | undefined {
     return this.byName.get(name);

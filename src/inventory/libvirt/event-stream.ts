@@ -18,16 +18,14 @@ export interface Backoff {
   readonly maxMs: number;
 }
 
-/** 1 s doubling to 30 s. */
-export const DEFAULT_BACKOFF: Backoff = { initialMs: 1000, maxMs: 30_000 };
-
 /** What to run and whom to tell. */
 export interface EventStreamOptions {
   readonly virsh: string;
   readonly uri: string;
   /** The looping virsh command, e.g. "event --loop --all". */
   readonly command: string;
-  readonly backoff?: Backoff;
+  /** Restart delays (the source's retry backoff). */
+  readonly backoff: Backoff;
   /** Every line of output once up. */
   onLine(line: string): void;
   /** The connection is open and events are about to flow. */
@@ -44,7 +42,7 @@ export class EventStream {
   private stopped = false;
 
   constructor(private readonly options: EventStreamOptions) {
-    this.delay = (options.backoff ?? DEFAULT_BACKOFF).initialMs;
+    this.delay = options.backoff.initialMs;
   }
 
   start(): void {
@@ -64,7 +62,7 @@ export class EventStream {
       if (up) return this.options.onLine(line);
       if (!line.includes(ready)) return;
       up = true;
-      this.delay = (this.options.backoff ?? DEFAULT_BACKOFF).initialMs;
+      this.delay = this.options.backoff.initialMs;
       this.options.onUp();
     });
     let ended = false;
@@ -103,7 +101,7 @@ export class EventStream {
   }
 
   private schedule(): void {
-    const { maxMs } = this.options.backoff ?? DEFAULT_BACKOFF;
+    const { maxMs } = this.options.backoff;
     this.restart = setTimeout(() => this.start(), this.delay);
     this.delay = Math.min(this.delay * 2, maxMs);
   }
