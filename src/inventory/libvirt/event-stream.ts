@@ -7,10 +7,10 @@
  * the two commands, so when the loop ends with the connection, virsh reads end-of-file and
  * exits instead of waiting for more commands.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
-import { virshArgs, virshEnv } from "./virsh-session.js";
+import { spawnVirsh, virshExitReason, virshSpawnError } from "./spawn-virsh.js";
 
 /** Delays between restarts: doubling from the first to the last, back to the first once up. */
 export interface Backoff {
@@ -48,7 +48,8 @@ export class EventStream {
   start(): void {
     if (this.stopped || this.child !== undefined) return;
     const ready = `MDS${randomBytes(6).toString("hex")}READY`;
-    const child = spawn(this.options.virsh, virshArgs(this.options.uri), { env: virshEnv() });
+    const { virsh, uri, command } = this.options;
+    const child = spawnVirsh(virsh, uri);
     this.child = child;
     let up = false;
     let errors = "";
@@ -57,7 +58,7 @@ export class EventStream {
       errors = (errors + chunk).slice(-2000);
     });
     child.stdin.on("error", () => {});
-    child.stdin.end(`echo '${ready.slice(0, 3)}''${ready.slice(3)}'\n${this.options.command}\n`);
+    child.stdin.end(`echo '${ready.slice(0, 3)}''${ready.slice(3)}'\n${command}\n`);
     createInterface({ input: child.stdout }).on("line", (line) => {
       if (up) return this.options.onLine(line);
       if (!line.includes(ready)) return;
@@ -74,13 +75,9 @@ export class EventStream {
       this.options.onDown(reason);
       this.schedule();
     };
-    child.on("error", (error) => end(`cannot run ${this.options.virsh}: ${error.message}`));
+    child.on("error", (error) => end(virshSpawnError(virsh, error)));
     child.on("close", (code, signal) => {
-      const why = errors
-        .trim()
-        .replace(/^error: /gm, "")
-        .replace(/\n/g, "; ");
-      end(`"virsh ${this.options.command}" ended (${signal ?? code})${why ? `: ${why}` : ""}`);
+      end(`"virsh ${command}" ended ${virshExitReason(code, signal, errors)}`);
     });
   }
 
