@@ -5,12 +5,13 @@
  * virsh runs interactively: it first echoes a marker, which it can only do once its
  * connection is open, then runs the event loop. That marker is "up". Its stdin is closed after
  * the two commands, so when the loop ends with the connection, virsh reads end-of-file and
- * exits instead of waiting for more commands.
+ * exits instead of waiting for more commands. (The loop itself reads no stdin: it would not
+ * notice mdserver dying. spawn-virsh.ts sees to that.)
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
-import { spawnVirsh, virshExitReason, virshSpawnError } from "./spawn-virsh.js";
+import { spawnVirsh, virshEnd, virshSpawnError } from "./spawn-virsh.js";
 
 /** Delays between restarts: doubling from the first to the last, back to the first once up. */
 export interface Backoff {
@@ -77,7 +78,8 @@ export class EventStream {
     };
     child.on("error", (error) => end(virshSpawnError(virsh, error)));
     child.on("close", (code, signal) => {
-      end(`"virsh ${command}" ended ${virshExitReason(code, signal, errors)}`);
+      const ended = virshEnd(virsh, code, signal, errors);
+      end(ended.ran ? `"virsh ${command}" ended ${ended.reason}` : ended.reason);
     });
   }
 

@@ -9,7 +9,7 @@
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { spawnVirsh, virshExitReason, virshSpawnError } from "./spawn-virsh.js";
+import { spawnVirsh, virshEnd, virshSpawnError } from "./spawn-virsh.js";
 import { VirshFramer, type VirshReply } from "./virsh-framing.js";
 
 /** How a session failed to answer: the command itself may be fine. */
@@ -121,8 +121,13 @@ export class VirshSession {
       this.fail(running, new VirshSessionError("spawn", virshSpawnError(virsh, error))),
     );
     child.on("close", (code, signal) => {
-      const why = virshExitReason(code, signal, running.framer.pendingErrors());
-      this.fail(running, new VirshSessionError("exited", `virsh exited ${why}`));
+      const end = virshEnd(virsh, code, signal, running.framer.pendingErrors());
+      this.fail(
+        running,
+        end.ran
+          ? new VirshSessionError("exited", `virsh exited ${end.reason}`)
+          : new VirshSessionError("spawn", end.reason),
+      );
     });
     return running;
   }
