@@ -65,7 +65,7 @@ export class DomainTable {
     return true;
   }
 
-  /** Marks a domain stopped at once (its "Stopped" event), so its leases stop counting. */
+  /** Marks a domain stopped at once (its "Stopped" event), so its addresses stop counting. */
   deactivate(name: string): boolean {
     const domain = this.byName.get(name);
     if (domain === undefined || !domain.active) return false;

@@ -5,7 +5,8 @@
  * - a full load at start-up (every domain's XML, pipelined through two virsh sessions), again
  *   every refresh_interval, and whenever the event streams come back after a gap;
  * - libvirt's domain and network events: the named domain or the networks are read again, and
- *   an undefined domain is forgotten (a stopped one loses its leases) before anything is read;
+ *   an undefined domain is forgotten (a stopped one loses its addresses) before anything is
+ *   read;
  * - a quick look when an unknown client asks (leases, reservations, new or changed domains);
  * - a watch on the lease files under dnsmasq.base_dir, for a local libvirt.
  * Every change publishes the whole view at once (libvirt-view.ts). When libvirt cannot be

@@ -55,17 +55,18 @@ test("reservations and current leases map addresses to the domain with that MAC"
   assert.deepEqual(view.conflicts, []);
 });
 
-test("a stopped domain keeps its reservation but not its lease", () => {
-  const view = buildView({
+test("a stopped domain is served neither its reservation nor its lease; running, both", () => {
+  const input = (active: boolean) => ({
     source: "s",
     networks: networks(
       [{ mac: M1, address: "10.0.0.1" }],
       [{ mac: M1, address: "10.0.0.9", expiresAt: NOW + 5000 }],
     ),
-    domains: [domain("one", M1, false)],
+    domains: [domain("one", M1, active)],
     now: NOW,
   });
-  assert.deepEqual(served(view), { "10.0.0.1": "one" });
+  assert.deepEqual(served(buildView(input(false))), {});
+  assert.deepEqual(served(buildView(input(true))), { "10.0.0.1": "one", "10.0.0.9": "one" });
 });
 
 test("an address two domains could hold is served to neither, and reported", () => {
