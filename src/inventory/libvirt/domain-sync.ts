@@ -54,8 +54,9 @@ export class DomainSync {
     const ticket = this.table.begin();
     try {
       const uuids = await this.options.reader.domainUuids(false);
+      this.forgetFaultsOfOthers(uuids);
       const domains = await Promise.all(
-        uuids.map((uuid) => this.read(uuid, this.table.byUuid(uuid))),
+        uuids.map((uuid) => this.read(uuid, this.table.byUuid(uuid), uuid)),
       );
       this.table.replaceAll(
         domains.filter((d): d is DomainInfo => d !== undefined),
@@ -79,6 +80,7 @@ export class DomainSync {
           reader.domainUuids(false),
           reader.domainUuids(true),
         ]);
+        this.forgetFaultsOfOthers(all);
         const listed = new Set(all);
         const running = new Set(active);
         const stale = all.filter((uuid) => this.table.byUuid(uuid)?.active !== running.has(uuid));
@@ -86,7 +88,7 @@ export class DomainSync {
         const read = await Promise.all(
           stale.map(async (uuid) => {
             const known = this.table.byUuid(uuid);
-            const info = await this.read(uuid, known);
+            const info = await this.read(uuid, known, uuid);
             return { name: info?.name ?? known?.name, info };
           }),
         );
@@ -120,21 +122,34 @@ export class DomainSync {
   }
 
   /**
-   * One domain's XML. A reply that is not usable XML, or another error about this one
-   * domain, keeps what was known of it (`known`): one broken domain must not hide the rest.
+   * One domain's XML, by UUID or (quoted) name. A reply that is not usable XML, or another
+   * error about this one domain, keeps what was known of it (`known`): one broken domain must
+   * not hide the rest. Its fault is keyed by its UUID however it was read, so that any later
+   * good read clears it.
    */
-  private async read(ref: string, known: DomainInfo | undefined): Promise<DomainInfo | undefined> {
+  private async read(
+    ref: string,
+    known: DomainInfo | undefined,
+    uuid = known?.uuid,
+  ): Promise<DomainInfo | undefined> {
     const { reader, faults, uri } = this.options;
-    const key = `domain:${ref}`;
     try {
       const info = await reader.domain(ref);
-      faults.clear(key);
+      const id = info?.uuid ?? uuid;
+      if (id !== undefined) faults.clear(`domain:${id}`);
       return info;
     } catch (error) {
       if (!isAboutOneObject(error)) throw error;
-      faults.raise(key, `domain ${ref} on ${uri}: ${errorText(error)}`);
+      // Named by an event, and not known: a reconcile finds it by UUID, and reports it so.
+      if (uuid === undefined) void this.reconcile();
+      else faults.raise(`domain:${uuid}`, `domain ${uuid} on ${uri}: ${errorText(error)}`);
       return known;
     }
+  }
+
+  /** Clears the faults of domains not in a full listing: they are gone. */
+  private forgetFaultsOfOthers(listed: readonly string[]): void {
+    this.options.faults.clearAllBut("domain:", new Set(listed.map((uuid) => `domain:${uuid}`)));
   }
 
   /** Reads a domain again by name (batched with others named meanwhile). */
