@@ -78,6 +78,34 @@ test("libvirt unreachable at start-up: degraded, logged once, recovers by itself
   assert.equal(lines.filter((l) => l.fault === "connection" && /^recovered/.test(l.msg)).length, 1);
 });
 
+test("libvirt away: unknown clients bring a retry forward at most once per backoff step", async (t) => {
+  const dir = await tempDir(t);
+  // Counts the virsh started: a full load starts both sessions of the pool.
+  const starts = join(dir, "starts");
+  const wrapper = join(dir, "virsh-counting");
+  await writeFile(wrapper, `#!/bin/sh\necho >> '${starts}'\nexec virsh "$@"\n`);
+  await chmod(wrapper, 0o755);
+  const backoff = { initialMs: 200, maxMs: 400 };
+  const { libvirt } = source(t, dir, {
+    uri: `test://${join(dir, "absent.xml")}`,
+    virsh: wrapper,
+    backoff,
+  });
+  await libvirt.start({ publish: () => {} });
+  const started = Date.now();
+  for (let i = 0; i < 60; i++) {
+    await libvirt.refresh("unknown client");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const elapsed = Date.now() - started;
+  const virsh = (await readFile(starts, "utf8")).length;
+  // The start-up load, the tries the backoff schedules (200 ms, then 400 ms apart), and one
+  // early try for each of them. Brought forward by every request, it was one per request.
+  const loads = 1 + 2 * (Math.ceil(elapsed / backoff.maxMs) + 1);
+  assert.ok(virsh <= 2 * loads, `${virsh} virsh started in ${elapsed} ms`);
+  assert.equal(libvirt.health().ok, false);
+});
+
 test("virsh missing: the static instances are still served; the fault is logged once", async (t) => {
   const dir = await tempDir(t);
   const { libvirt, lines } = source(t, dir, { virsh: "/nonexistent/virsh" });

@@ -1,7 +1,9 @@
 /**
  * Whether one connection's libvirt can be reached, and the retries while it cannot: the fault
  * is logged once, health says degraded, and a full load is retried with backoff until one
- * succeeds.
+ * succeeds. An unknown client asking brings the next try forward, but only once between two
+ * tries the backoff scheduled: every request doing so would undo the backoff, and each try
+ * starts virsh processes.
  */
 import type { Backoff } from "./event-stream.js";
 import { errorText } from "./libvirt-reader.js";
@@ -32,6 +34,8 @@ export class ConnectionRetry {
   /** When a full load last succeeded (ms since the epoch). */
   lastSuccess: number | undefined;
   private delay: number;
+  /** A try was brought forward since the last scheduled one ran. */
+  private hurried = false;
 
   constructor(private readonly options: ConnectionRetryOptions) {
     this.delay = options.backoff.initialMs;
@@ -47,6 +51,7 @@ export class ConnectionRetry {
     this.options.faults.clear("connection");
     this.lastSuccess = Date.now();
     this.delay = this.options.backoff.initialMs;
+    this.hurried = false;
   }
 
   /** libvirt could not be reached: report it (once) and try again after the backoff. */
@@ -55,13 +60,21 @@ export class ConnectionRetry {
     if (this.options.stopped()) return;
     faults.raise("connection", `cannot read libvirt at ${uri}: ${errorText(error)}`);
     if (!enabled || timers.has("retry")) return;
-    timers.set("retry", this.delay, () => this.options.retry());
+    timers.set("retry", this.delay, () => {
+      this.hurried = false;
+      this.options.retry();
+    });
     this.delay = Math.min(this.delay * 2, backoff.maxMs);
   }
 
-  /** Someone is waiting for libvirt (an unknown client asked): try again now. */
+  /**
+   * Someone is waiting for libvirt (an unknown client asked): try again now, unless a try was
+   * brought forward already since the backoff's last one.
+   */
   hurry(): void {
     const { timers } = this.options;
-    if (timers.has("retry")) timers.set("retry", 0, () => this.options.retry());
+    if (this.hurried || !timers.has("retry")) return;
+    this.hurried = true;
+    timers.set("retry", 0, () => this.options.retry());
   }
 }
