@@ -104,7 +104,10 @@ export class LibvirtSource implements InstanceSource {
       baseDir,
       watch,
       loader: new NetworkLoader({ uri, networks, baseDir, reader, faults, log: this.log }),
+      timers: this.timers,
       changed: () => this.publisher.publish(),
+      changedSoon: () => this.publisher.publishSoon(),
+      flush: () => this.publisher.flush(),
       failed,
       stopped,
     });
@@ -138,7 +141,7 @@ export class LibvirtSource implements InstanceSource {
   async refresh(_reason: string): Promise<void> {
     if (this.stopped) return;
     if (this.connection.down) return this.connection.hurry();
-    await Promise.all([this.networks.reload(), this.domains.reconcile()]);
+    await Promise.all([this.networks.reload(true), this.domains.reconcile()]);
   }
 
   health(): SourceHealth {

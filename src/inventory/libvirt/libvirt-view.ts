@@ -6,14 +6,8 @@
  */
 import type { Identity, Instance } from "../instance.js";
 import type { DomainInfo } from "./domain-xml.js";
-import { currentLeases, type Lease } from "./leases.js";
-import type { NetworkInfo } from "./network-xml.js";
-
-/** One configured network as last read: its XML and its leases from every place. */
-export interface NetworkState {
-  readonly info: NetworkInfo;
-  readonly leases: readonly Lease[];
-}
+import { currentLeases } from "./leases.js";
+import type { NetworkState } from "./network-state.js";
 
 /** Everything one connection knows. */
 export interface ViewInput {

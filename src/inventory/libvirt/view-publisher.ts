@@ -6,7 +6,8 @@
 import type { InventorySink } from "../source.js";
 import type { DomainInfo } from "./domain-xml.js";
 import type { Faults } from "./faults.js";
-import { buildView, type NetworkState } from "./libvirt-view.js";
+import { buildView } from "./libvirt-view.js";
+import type { NetworkState } from "./network-state.js";
 import type { NamedTimers } from "./named-timers.js";
 
 /**
@@ -53,17 +54,19 @@ export class ViewPublisher {
   publishSoon(): void {
     if (this.queued) return;
     this.queued = true;
-    const go = () => {
-      this.queued = false;
-      this.publish();
-    };
     const wait = this.last + PUBLISH_GAP_MS - Date.now();
-    if (wait <= 0) queueMicrotask(go);
-    else this.options.timers.set("publish", wait, go);
+    if (wait <= 0) queueMicrotask(() => this.flush());
+    else this.options.timers.set("publish", wait, () => this.flush());
   }
 
-  /** Publishes the view now. */
+  /** Publishes now what publishSoon() was to publish later, if anything. */
+  flush(): void {
+    if (this.queued) this.publish();
+  }
+
+  /** Publishes the view now (and with it whatever publishSoon() was to publish). */
   publish(): void {
+    this.queued = false;
     if (this.sink === undefined) return;
     const { source, faults, timers, watch } = this.options;
     const now = Date.now();
@@ -79,10 +82,11 @@ export class ViewPublisher {
       );
     }
     faults.clearAllBut("conflict:", conflicts);
-    this.sink.publish(source, view.identities);
+    const { identities } = view;
+    this.sink.publish(source, identities);
     // The index already refuses an expired lease; publishing again tells listeners (DNS) too.
     let next = Infinity;
-    for (const { expiresAt } of view.identities)
+    for (const { expiresAt } of identities)
       if (expiresAt !== undefined && expiresAt < next) next = expiresAt;
     if (watch && next !== Infinity) timers.set("expiry", next - now + 1, () => this.publish());
   }
