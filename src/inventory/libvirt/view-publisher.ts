@@ -1,14 +1,18 @@
 /**
  * Publishes one connection's whole view (libvirt-view.ts) to the inventory: at once after a
  * bulk read (whoever waits for it looks right after), soon after events, and again when the
- * next lease ends. Addresses two domains claim are reported once each.
+ * next lease ends. Guests about which nothing changed keep their objects (stable-identities.ts),
+ * and a view the same as the last is not published again. Addresses two domains claim are
+ * reported once each.
  */
+import type { Identity } from "../instance.js";
 import type { InventorySink } from "../source.js";
 import type { DomainInfo } from "./domain-xml.js";
 import type { Faults } from "./faults.js";
 import { buildView } from "./libvirt-view.js";
 import type { NetworkState } from "./network-state.js";
 import type { NamedTimers } from "./named-timers.js";
+import { keepUnchanged, sameIdentities } from "./stable-identities.js";
 
 /**
  * Least time between two publications caused by events. Building the view is linear in the
@@ -39,6 +43,8 @@ export class ViewPublisher {
   private sink: InventorySink | undefined;
   private queued = false;
   private last = Number.NEGATIVE_INFINITY;
+  /** What was published last; undefined before the first publication. */
+  private published: readonly Identity[] | undefined;
 
   constructor(private readonly options: ViewPublisherOptions) {}
 
@@ -82,8 +88,11 @@ export class ViewPublisher {
       );
     }
     faults.clearAllBut("conflict:", conflicts);
-    const { identities } = view;
-    this.sink.publish(source, identities);
+    const identities = keepUnchanged(this.published ?? [], view.identities);
+    if (this.published === undefined || !sameIdentities(this.published, identities)) {
+      this.published = identities;
+      this.sink.publish(source, identities);
+    }
     // The index already refuses an expired lease; publishing again tells listeners (DNS) too.
     let next = Infinity;
     for (const { expiresAt } of identities)
