@@ -165,6 +165,7 @@ async function domainSync(t: TestContext) {
   const sync = new DomainSync({
     uri: options.uri,
     reader: new LibvirtReader((command) => pool.run(command)),
+    quickReader: new LibvirtReader((command) => pool.run(command, true)),
     faults,
     changed: () => {},
     changedSoon: () => {},
@@ -196,7 +197,7 @@ test("a domain fault raised by an event's re-read is cleared by the next good lo
   assert.equal(faults.problem(), undefined);
   await reconnect({ broken: true });
   sync.onEvent({ object: "domain", type: "lifecycle", name: BETA.name, detail: "Defined Updated" });
-  // Commands are answered in order: once this is, so is the re-read the event asked for.
+  // The re-read the event asked for went first: once this is answered, so is it.
   await sync.reconcile();
   assert.ok(faults.has(`domain:${BETA.uuid}`), "the fault is the domain's, by its UUID");
   assert.equal(domainFaults(faults).length, 1);

@@ -15,7 +15,13 @@ import { virshArg } from "./virsh-framing.js";
 /** Where domains are read and whom to tell. */
 export interface DomainSyncOptions {
   readonly uri: string;
+  /** For full loads and reconciles. */
   readonly reader: LibvirtReader;
+  /**
+   * For the re-reads events ask for: urgent commands, not queued behind a full load's. (An
+   * event stamps its domain, so an older read cannot undo a newer one, whichever ends first.)
+   */
+  readonly quickReader: LibvirtReader;
   readonly faults: Faults;
   /** A bulk read changed the domains: publish now (a waiting request looks right after). */
   changed(): void;
@@ -33,6 +39,7 @@ export class DomainSync {
   private readonly bulk = new SerialTasks();
   private readonly dirty = new Set<string>();
   private rereads: Promise<void> | undefined;
+  private loading = false;
 
   constructor(private readonly options: DomainSyncOptions) {}
 
@@ -43,7 +50,19 @@ export class DomainSync {
 
   /** Runs a full load (`task`, which calls loadAll) after the bulk reads queued before it. */
   fullLoad(task: () => Promise<void>): Promise<void> {
-    return this.bulk.run("full", task);
+    return this.bulk.run("full", async () => {
+      this.loading = true;
+      try {
+        await task();
+      } finally {
+        this.loading = false;
+      }
+    });
+  }
+
+  /** True while a full load runs (a reconcile asked for now waits until it has ended). */
+  get fullLoadRunning(): boolean {
+    return this.loading;
   }
 
   /**
@@ -56,7 +75,7 @@ export class DomainSync {
       const uuids = await this.options.reader.domainUuids(false);
       this.forgetFaultsOfOthers(uuids);
       const domains = await Promise.all(
-        uuids.map((uuid) => this.read(uuid, this.table.byUuid(uuid), uuid)),
+        uuids.map((uuid) => this.read(uuid, this.table.byUuid(uuid), { uuid })),
       );
       this.table.replaceAll(
         domains.filter((d): d is DomainInfo => d !== undefined),
@@ -88,7 +107,7 @@ export class DomainSync {
         const read = await Promise.all(
           stale.map(async (uuid) => {
             const known = this.table.byUuid(uuid);
-            const info = await this.read(uuid, known, uuid);
+            const info = await this.read(uuid, known, { uuid });
             return { name: info?.name ?? known?.name, info };
           }),
         );
@@ -130,11 +149,11 @@ export class DomainSync {
   private async read(
     ref: string,
     known: DomainInfo | undefined,
-    uuid = known?.uuid,
+    { uuid = known?.uuid, quick = false }: { uuid?: string | undefined; quick?: boolean } = {},
   ): Promise<DomainInfo | undefined> {
-    const { reader, faults, uri } = this.options;
+    const { reader, quickReader, faults, uri } = this.options;
     try {
-      const info = await reader.domain(ref);
+      const info = await (quick ? quickReader : reader).domain(ref);
       const id = info?.uuid ?? uuid;
       if (id !== undefined) faults.clear(`domain:${id}`);
       return info;
@@ -184,7 +203,7 @@ export class DomainSync {
 
   private async readByName(name: string): Promise<DomainInfo | undefined | "unaddressable"> {
     const ref = virshArg(name);
-    if (ref !== undefined) return this.read(ref, this.table.get(name));
+    if (ref !== undefined) return this.read(ref, this.table.get(name), { quick: true });
     // A name virsh cannot be given on one line: find the domain by UUID instead.
     void this.reconcile();
     return "unaddressable";

@@ -71,6 +71,8 @@ export class LibvirtSource implements InstanceSource {
     this.backoff = options.backoff ?? RETRY_BACKOFF;
     this.pool = new VirshPool({ virsh, uri, timeoutMs });
     const reader = new LibvirtReader((command) => this.pool.run(command));
+    // What someone waits for: an unknown client (the networks), an event (its domain).
+    const quickReader = new LibvirtReader((command) => this.pool.run(command, true));
     const stopped = () => this.stopped;
     const failed = (error: unknown) => this.connection.failed(error);
     this.connection = new ConnectionRetry({
@@ -92,6 +94,7 @@ export class LibvirtSource implements InstanceSource {
     this.domains = new DomainSync({
       uri,
       reader,
+      quickReader,
       faults,
       changed: () => this.publisher.publish(),
       changedSoon: () => this.publisher.publishSoon(),
@@ -103,7 +106,14 @@ export class LibvirtSource implements InstanceSource {
       networks,
       baseDir,
       watch,
-      loader: new NetworkLoader({ uri, networks, baseDir, reader, faults, log: this.log }),
+      loader: new NetworkLoader({
+        uri,
+        networks,
+        baseDir,
+        reader: quickReader,
+        faults,
+        log: this.log,
+      }),
       timers: this.timers,
       changed: () => this.publisher.publish(),
       changedSoon: () => this.publisher.publishSoon(),
@@ -136,12 +146,15 @@ export class LibvirtSource implements InstanceSource {
   /**
    * An unknown client asked: look at leases, reservations and new or restarted domains. While
    * libvirt is unreachable this returns at once (and brings the next retry forward): requests
-   * must not wait for a time-out.
+   * must not wait for a time-out. While a full load runs (seconds on a large host) it waits
+   * only for the networks (a new lease, a reservation); the reconcile follows the load.
    */
   async refresh(_reason: string): Promise<void> {
     if (this.stopped) return;
     if (this.connection.down) return this.connection.hurry();
-    await Promise.all([this.networks.reload(true), this.domains.reconcile()]);
+    const loading = this.domains.fullLoadRunning;
+    const reconcile = this.domains.reconcile();
+    await Promise.all([this.networks.reload(true), loading ? undefined : reconcile]);
   }
 
   health(): SourceHealth {

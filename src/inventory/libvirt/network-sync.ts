@@ -45,6 +45,8 @@ export interface NetworkSyncOptions {
 export interface NetworkRead {
   readonly networks: Map<string, NetworkState>;
   readonly epoch: number;
+  /** Reads are numbered as they begin. */
+  readonly seq: number;
 }
 
 /** The networks of one connection (see the module comment). */
@@ -52,6 +54,9 @@ export class NetworkSync {
   private state = new Map<string, NetworkState>();
   /** Bumped by network events: a read begun before one is not applied. */
   private epoch = 0;
+  /** The number of the last read begun, and of the last applied. */
+  private begun = 0;
+  private applied = 0;
   private dirty = false;
   /** Someone waits for the reload in progress and looks right after it. */
   private urgent = false;
@@ -67,12 +72,14 @@ export class NetworkSync {
 
   /** Reads every network; throws when libvirt cannot be reached. Apply it with apply(). */
   async read(): Promise<NetworkRead> {
-    const epoch = this.epoch;
-    return { networks: await this.options.loader.read(this.state), epoch };
+    const { epoch } = this;
+    const seq = ++this.begun;
+    return { networks: await this.options.loader.read(this.state), epoch, seq };
   }
 
   /**
-   * Applies a read unless a network event came since it began. Returns whether anything
+   * Applies a read unless a network event came since it began, or a read begun after it was
+   * applied already (a full load applies its read only at its end). Returns whether anything
    * changed.
    */
   apply(read: NetworkRead): boolean {
@@ -80,6 +87,8 @@ export class NetworkSync {
       this.dirty = true;
       return false;
     }
+    if (read.seq < this.applied) return false;
+    this.applied = read.seq;
     if (sameNetworks(read.networks, this.state)) return false;
     this.state = read.networks;
     return true;
