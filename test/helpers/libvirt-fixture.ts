@@ -40,7 +40,7 @@ export const BETA = guest("beta", 22, "b2b2b2b2");
 export const GAMMA = guest("gamma", 23, "c3c3c3c3", "other");
 /** On mds by reservation, plus an interface on a plain bridge. */
 export const DELTA = guest("delta", 24, "d4d4d4d4");
-/** Shut off, with a reservation on mds. */
+/** Shut off, with a reservation on mds: not served. */
 export const EPSILON = guest("epsilon", 25, "e5e5e5e5");
 /** On mds without reservation: no address unless a lease file gives it one. */
 export const ZETA = { ...guest("zeta", 26, "f6f6f6f6"), ip: undefined };

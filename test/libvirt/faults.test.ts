@@ -4,13 +4,17 @@
  * Each is logged once, reported by health(), and what is known keeps being served.
  */
 import assert from "node:assert/strict";
-import { chmod, copyFile, writeFile } from "node:fs/promises";
+import { chmod, copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
+import { DomainSync } from "../../src/inventory/libvirt/domain-sync.js";
+import { Faults } from "../../src/inventory/libvirt/faults.js";
+import { LibvirtReader } from "../../src/inventory/libvirt/libvirt-reader.js";
 import {
   LibvirtSource,
   type LibvirtSourceOptions,
 } from "../../src/inventory/libvirt/libvirt-source.js";
+import { VirshPool } from "../../src/inventory/libvirt/virsh-pool.js";
 import { StaticSource } from "../../src/inventory/static/static-source.js";
 import { eventually } from "../helpers/eventually.js";
 import { ALPHA, BETA, FIXTURE_FILE, FIXTURE_URI } from "../helpers/libvirt-fixture.js";
@@ -74,6 +78,34 @@ test("libvirt unreachable at start-up: degraded, logged once, recovers by itself
   assert.equal(lines.filter((l) => l.fault === "connection" && /^recovered/.test(l.msg)).length, 1);
 });
 
+test("libvirt away: unknown clients bring a retry forward at most once per backoff step", async (t) => {
+  const dir = await tempDir(t);
+  // Counts the virsh started: a full load starts both sessions of the pool.
+  const starts = join(dir, "starts");
+  const wrapper = join(dir, "virsh-counting");
+  await writeFile(wrapper, `#!/bin/sh\necho >> '${starts}'\nexec virsh "$@"\n`);
+  await chmod(wrapper, 0o755);
+  const backoff = { initialMs: 200, maxMs: 400 };
+  const { libvirt } = source(t, dir, {
+    uri: `test://${join(dir, "absent.xml")}`,
+    virsh: wrapper,
+    backoff,
+  });
+  await libvirt.start({ publish: () => {} });
+  const started = Date.now();
+  for (let i = 0; i < 60; i++) {
+    await libvirt.refresh("unknown client");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const elapsed = Date.now() - started;
+  const virsh = (await readFile(starts, "utf8")).length;
+  // The start-up load, the tries the backoff schedules (200 ms, then 400 ms apart), and one
+  // early try for each of them. Brought forward by every request, it was one per request.
+  const loads = 1 + 2 * (Math.ceil(elapsed / backoff.maxMs) + 1);
+  assert.ok(virsh <= 2 * loads, `${virsh} virsh started in ${elapsed} ms`);
+  assert.equal(libvirt.health().ok, false);
+});
+
 test("virsh missing: the static instances are still served; the fault is logged once", async (t) => {
   const dir = await tempDir(t);
   const { libvirt, lines } = source(t, dir, { virsh: "/nonexistent/virsh" });
@@ -86,17 +118,27 @@ test("virsh missing: the static instances are still served; the fault is logged 
   assert.match(libvirt.health().problem ?? "", /cannot run \/nonexistent\/virsh/);
 });
 
-test("a domain whose XML does not parse is left out; the others are served", async (t) => {
-  const dir = await tempDir(t);
-  // Real virsh, with beta's XML broken on its way out (each reply comes in one write).
+/**
+ * Real virsh, with beta's XML broken on its way out (each reply comes in one write) while the
+ * file `broken` exists in `dir` when virsh starts.
+ */
+async function virshBreakingBeta(dir: string): Promise<string> {
   const wrapper = join(dir, "virsh-breaking-beta");
   await writeFile(
     wrapper,
     `#!/bin/sh
+[ -e '${join(dir, "broken")}' ] || exec virsh "$@"
 virsh "$@" | perl -e '$|=1; while (sysread(STDIN, $b, 65536)) { $b =~ s{<name>beta</name>}{<name>beta</nam>}g; syswrite(STDOUT, $b) }'
 `,
   );
   await chmod(wrapper, 0o755);
+  return wrapper;
+}
+
+test("a domain whose XML does not parse is left out; the others are served", async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, "broken"), "");
+  const wrapper = await virshBreakingBeta(dir);
   const { libvirt, lines } = source(t, dir, { virsh: wrapper });
   const server = await startTestServer(t, CONFIG, { sources: [libvirt, staticOne()] });
   assert.equal(await ask(server, ALPHA.ip), ALPHA.name);
@@ -104,4 +146,92 @@ virsh "$@" | perl -e '$|=1; while (sysread(STDIN, $b, 65536)) { $b =~ s{<name>be
   const fault = `domain:${BETA.uuid}`;
   assert.equal(warnings(lines, fault).length, 1);
   assert.match(libvirt.health().problem ?? "", /malformed XML/);
+});
+
+/**
+ * The domains of a copy of the fixture, read through virshBreakingBeta. Sessions are started
+ * afresh by reconnect(): that is when a change to the copy or to `broken` shows.
+ */
+async function domainSync(t: TestContext) {
+  const dir = await tempDir(t);
+  const node = join(dir, "node.xml");
+  await copyFile(FIXTURE_FILE, node);
+  const options = { virsh: await virshBreakingBeta(dir), uri: `test://${node}`, timeoutMs: 5000 };
+  let pool = new VirshPool(options);
+  t.after(() => pool.close());
+  const { log, lines } = recordingLogger();
+  const faults = new Faults(log);
+  const failures: unknown[] = [];
+  const sync = new DomainSync({
+    uri: options.uri,
+    reader: new LibvirtReader((command) => pool.run(command)),
+    quickReader: new LibvirtReader((command) => pool.run(command, true)),
+    faults,
+    changed: () => {},
+    changedSoon: () => {},
+    failed: (error) => failures.push(error),
+    stopped: () => false,
+  });
+  return {
+    sync,
+    faults,
+    lines,
+    failures,
+    node,
+    load: () => sync.fullLoad(() => sync.loadAll()),
+    async reconnect({ broken }: { broken: boolean }) {
+      if (broken) await writeFile(join(dir, "broken"), "");
+      else await rm(join(dir, "broken"), { force: true });
+      await pool.close();
+      pool = new VirshPool(options);
+    },
+  };
+}
+
+const domainFaults = (faults: Faults) =>
+  (faults.problem() ?? "").split("; ").filter((p) => p.startsWith("domain "));
+
+test("a domain fault raised by an event's re-read is cleared by the next good load", async (t) => {
+  const { sync, faults, lines, failures, load, reconnect } = await domainSync(t);
+  await load();
+  assert.equal(faults.problem(), undefined);
+  await reconnect({ broken: true });
+  sync.onEvent({ object: "domain", type: "lifecycle", name: BETA.name, detail: "Defined Updated" });
+  // The re-read the event asked for went first: once this is answered, so is it.
+  await sync.reconcile();
+  assert.ok(faults.has(`domain:${BETA.uuid}`), "the fault is the domain's, by its UUID");
+  assert.equal(domainFaults(faults).length, 1);
+  await reconnect({ broken: false });
+  await load();
+  assert.equal(faults.problem(), undefined);
+  assert.equal(lines.filter((l) => l.level === WARN).length, 1);
+  assert.deepEqual(failures, []);
+});
+
+test("an event about a domain never read whole: its fault is still the one under its UUID", async (t) => {
+  const { sync, faults, lines, failures, load, reconnect } = await domainSync(t);
+  await reconnect({ broken: true });
+  await load();
+  sync.onEvent({ object: "domain", type: "lifecycle", name: BETA.name, detail: "Started Booted" });
+  await sync.reconcile();
+  await sync.reconcile();
+  assert.deepEqual(domainFaults(faults).length, 1);
+  assert.ok(faults.has(`domain:${BETA.uuid}`));
+  assert.equal(lines.filter((l) => l.level === WARN).length, 1);
+  assert.deepEqual(failures, []);
+});
+
+test("a domain fault is cleared once the domain is gone", async (t) => {
+  const { faults, failures, load, reconnect, node } = await domainSync(t);
+  await reconnect({ broken: true });
+  await load();
+  assert.match(faults.problem() ?? "", /malformed XML/);
+  const xml = await readFile(node, "utf8");
+  const beta = /\s*<!--[^>]*-->\s*<domain type="test">\s*<name>beta<\/name>[\s\S]*?<\/domain>/;
+  assert.match(xml, beta);
+  await writeFile(node, xml.replace(beta, ""));
+  await reconnect({ broken: true });
+  await load();
+  assert.equal(faults.problem(), undefined);
+  assert.deepEqual(failures, []);
 });

@@ -76,7 +76,9 @@ test("a virsh that does not exist is reported as such", async (t) => {
   await assert.rejects(
     virsh.run("list"),
     (e: unknown) =>
-      e instanceof VirshSessionError && e.failure === "spawn" && /ENOENT/.test(e.message),
+      e instanceof VirshSessionError &&
+      e.failure === "spawn" &&
+      /^cannot run \/nonexistent\/virsh: (No such file or directory|.*ENOENT)/.test(e.message),
   );
 });
 

@@ -27,10 +27,6 @@ export class DomainTable {
     return this.byName.values();
   }
 
-  get size(): number {
-    return this.byName.size;
-  }
-
   /** The domain with this name, if known. */
   get(name: string): DomainInfo | undefined {
     return this.byName.get(name);
@@ -69,7 +65,7 @@ export class DomainTable {
     return true;
   }
 
-  /** Marks a domain stopped at once (its "Stopped" event), so its leases stop counting. */
+  /** Marks a domain stopped at once (its "Stopped" event), so its addresses stop counting. */
   deactivate(name: string): boolean {
     const domain = this.byName.get(name);
     if (domain === undefined || !domain.active) return false;

@@ -5,12 +5,13 @@
  * virsh runs interactively: it first echoes a marker, which it can only do once its
  * connection is open, then runs the event loop. That marker is "up". Its stdin is closed after
  * the two commands, so when the loop ends with the connection, virsh reads end-of-file and
- * exits instead of waiting for more commands.
+ * exits instead of waiting for more commands. (The loop itself reads no stdin: it would not
+ * notice mdserver dying. spawn-virsh.ts sees to that.)
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
-import { virshArgs, virshEnv } from "./virsh-session.js";
+import { spawnVirsh, virshEnd, virshSpawnError } from "./spawn-virsh.js";
 
 /** Delays between restarts: doubling from the first to the last, back to the first once up. */
 export interface Backoff {
@@ -18,16 +19,14 @@ export interface Backoff {
   readonly maxMs: number;
 }
 
-/** 1 s doubling to 30 s. */
-export const DEFAULT_BACKOFF: Backoff = { initialMs: 1000, maxMs: 30_000 };
-
 /** What to run and whom to tell. */
 export interface EventStreamOptions {
   readonly virsh: string;
   readonly uri: string;
   /** The looping virsh command, e.g. "event --loop --all". */
   readonly command: string;
-  readonly backoff?: Backoff;
+  /** Restart delays (the source's retry backoff). */
+  readonly backoff: Backoff;
   /** Every line of output once up. */
   onLine(line: string): void;
   /** The connection is open and events are about to flow. */
@@ -44,13 +43,14 @@ export class EventStream {
   private stopped = false;
 
   constructor(private readonly options: EventStreamOptions) {
-    this.delay = (options.backoff ?? DEFAULT_BACKOFF).initialMs;
+    this.delay = options.backoff.initialMs;
   }
 
   start(): void {
     if (this.stopped || this.child !== undefined) return;
     const ready = `MDS${randomBytes(6).toString("hex")}READY`;
-    const child = spawn(this.options.virsh, virshArgs(this.options.uri), { env: virshEnv() });
+    const { virsh, uri, command } = this.options;
+    const child = spawnVirsh(virsh, uri);
     this.child = child;
     let up = false;
     let errors = "";
@@ -59,12 +59,12 @@ export class EventStream {
       errors = (errors + chunk).slice(-2000);
     });
     child.stdin.on("error", () => {});
-    child.stdin.end(`echo '${ready.slice(0, 3)}''${ready.slice(3)}'\n${this.options.command}\n`);
+    child.stdin.end(`echo '${ready.slice(0, 3)}''${ready.slice(3)}'\n${command}\n`);
     createInterface({ input: child.stdout }).on("line", (line) => {
       if (up) return this.options.onLine(line);
       if (!line.includes(ready)) return;
       up = true;
-      this.delay = (this.options.backoff ?? DEFAULT_BACKOFF).initialMs;
+      this.delay = this.options.backoff.initialMs;
       this.options.onUp();
     });
     let ended = false;
@@ -76,13 +76,10 @@ export class EventStream {
       this.options.onDown(reason);
       this.schedule();
     };
-    child.on("error", (error) => end(`cannot run ${this.options.virsh}: ${error.message}`));
+    child.on("error", (error) => end(virshSpawnError(virsh, error)));
     child.on("close", (code, signal) => {
-      const why = errors
-        .trim()
-        .replace(/^error: /gm, "")
-        .replace(/\n/g, "; ");
-      end(`"virsh ${this.options.command}" ended (${signal ?? code})${why ? `: ${why}` : ""}`);
+      const ended = virshEnd(virsh, code, signal, errors);
+      end(ended.ran ? `"virsh ${command}" ended ${ended.reason}` : ended.reason);
     });
   }
 
@@ -103,7 +100,7 @@ export class EventStream {
   }
 
   private schedule(): void {
-    const { maxMs } = this.options.backoff ?? DEFAULT_BACKOFF;
+    const { maxMs } = this.options.backoff;
     this.restart = setTimeout(() => this.start(), this.delay);
     this.delay = Math.min(this.delay * 2, maxMs);
   }

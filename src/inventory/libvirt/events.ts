@@ -27,7 +27,7 @@ export function parseEventLine(line: string): LibvirtEvent | undefined {
 export type EventAction =
   /** Forget it now, before it is read again: an undefined domain or network. */
   | "drop"
-  /** Stop serving its leases now (a stopped guest's lease may pass to another), then re-read. */
+  /** Stop serving its addresses now (a stopped guest is not the one asking), then re-read. */
   | "deactivate"
   /** Read it again: something that decides its identity may have changed. */
   | "reread"

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { DomainInfo } from "./domain-xml.js";
 import type { Lease } from "./leases.js";
-import { buildView, type NetworkState } from "./libvirt-view.js";
+import { buildView } from "./libvirt-view.js";
+import type { NetworkState } from "./network-state.js";
 import type { Reservation } from "./network-xml.js";
 
 const NOW = 1_000_000;
@@ -55,17 +56,18 @@ test("reservations and current leases map addresses to the domain with that MAC"
   assert.deepEqual(view.conflicts, []);
 });
 
-test("a stopped domain keeps its reservation but not its lease", () => {
-  const view = buildView({
+test("a stopped domain is served neither its reservation nor its lease; running, both", () => {
+  const input = (active: boolean) => ({
     source: "s",
     networks: networks(
       [{ mac: M1, address: "10.0.0.1" }],
       [{ mac: M1, address: "10.0.0.9", expiresAt: NOW + 5000 }],
     ),
-    domains: [domain("one", M1, false)],
+    domains: [domain("one", M1, active)],
     now: NOW,
   });
-  assert.deepEqual(served(view), { "10.0.0.1": "one" });
+  assert.deepEqual(served(buildView(input(false))), {});
+  assert.deepEqual(served(buildView(input(true))), { "10.0.0.1": "one", "10.0.0.9": "one" });
 });
 
 test("an address two domains could hold is served to neither, and reported", () => {

@@ -6,14 +6,8 @@
  */
 import type { Identity, Instance } from "../instance.js";
 import type { DomainInfo } from "./domain-xml.js";
-import { currentLeases, type Lease } from "./leases.js";
-import type { NetworkInfo } from "./network-xml.js";
-
-/** One configured network as last read: its XML and its leases from every place. */
-export interface NetworkState {
-  readonly info: NetworkInfo;
-  readonly leases: readonly Lease[];
-}
+import { currentLeases } from "./leases.js";
+import type { NetworkState } from "./network-state.js";
 
 /** Everything one connection knows. */
 export interface ViewInput {
@@ -48,9 +42,11 @@ interface Claim {
 }
 
 /**
- * Reservations count for every defined domain; leases only for active ones, since a stopped
- * guest's lease lingers in dnsmasq while its address may go to someone else. An address that
- * two domains could hold is served to neither.
+ * Reservations and leases count only for running (active) domains. A stopped guest cannot be
+ * the one asking: whoever asks from its address (a lease that lingers in dnsmasq and passed to
+ * someone else, an address configured by hand) must not get its identity and user-data. A
+ * guest that starts is read again (its Started event, or the look an unknown client causes).
+ * An address that two domains could hold is served to neither.
  */
 export function buildView(input: ViewInput): View {
   const owners = ownersByMac(input);
@@ -63,15 +59,8 @@ export function buildView(input: ViewInput): View {
     contested.set(address, set);
   };
 
-  const claim = (
-    network: string,
-    mac: string,
-    address: string,
-    expiresAt: number,
-    lease: boolean,
-  ) => {
-    const found = owners.get(ownerKey(network, mac)) ?? [];
-    const candidates = lease ? found.filter((d) => d.active) : found;
+  const claim = (network: string, mac: string, address: string, expiresAt: number) => {
+    const candidates = owners.get(ownerKey(network, mac)) ?? [];
     const domain = pickOwner(candidates);
     if (domain === "ambiguous") return contest(address, candidateNames(candidates));
     if (domain === undefined) return;
@@ -83,9 +72,9 @@ export function buildView(input: ViewInput): View {
   };
 
   for (const [name, state] of input.networks) {
-    for (const r of state.info.reservations) claim(name, r.mac, r.address, Infinity, false);
+    for (const r of state.info.reservations) claim(name, r.mac, r.address, Infinity);
     for (const l of currentLeases(state.leases, input.now))
-      claim(name, l.mac, l.address, l.expiresAt ?? Infinity, true);
+      claim(name, l.mac, l.address, l.expiresAt ?? Infinity);
   }
 
   const held = new Map<DomainInfo, Claim[]>();
@@ -146,10 +135,11 @@ function ownerKey(network: string, mac: string): string {
   return `${network} ${mac}`;
 }
 
-/** Domains by (network, MAC) of their interfaces on the configured networks. */
+/** Running domains by (network, MAC) of their interfaces on the configured networks. */
 function ownersByMac(input: ViewInput): Map<string, DomainInfo[]> {
   const owners = new Map<string, DomainInfo[]>();
   for (const domain of input.domains) {
+    if (!domain.active) continue;
     for (const iface of domain.interfaces) {
       if (iface.network === undefined || !input.networks.has(iface.network)) continue;
       const list = owners.get(ownerKey(iface.network, iface.mac)) ?? [];
@@ -162,10 +152,8 @@ function ownersByMac(input: ViewInput): Map<string, DomainInfo[]> {
 
 /**
  * libvirt lets two domains share a MAC as long as they do not run together: the running one
- * owns it; two running ones (or none running, for a reservation) cannot be told apart.
+ * owns it. Two running ones cannot be told apart.
  */
-function pickOwner(candidates: readonly DomainInfo[]): DomainInfo | "ambiguous" | undefined {
-  if (candidates.length <= 1) return candidates[0];
-  const active = candidates.filter((d) => d.active);
-  return active.length === 1 ? active[0] : "ambiguous";
+function pickOwner(running: readonly DomainInfo[]): DomainInfo | "ambiguous" | undefined {
+  return running.length <= 1 ? running[0] : "ambiguous";
 }

@@ -10,7 +10,7 @@ import type { Faults } from "./faults.js";
 import { leaseFileNames, readLeaseFiles } from "./lease-files.js";
 import type { Lease } from "./leases.js";
 import { errorText, isAboutOneObject, type LibvirtReader } from "./libvirt-reader.js";
-import type { NetworkState } from "./libvirt-view.js";
+import type { NetworkState } from "./network-state.js";
 import { virshArg } from "./virsh-framing.js";
 
 /** What the loader reads from and reports to. */

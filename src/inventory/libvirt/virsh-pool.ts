@@ -6,6 +6,9 @@
  * in flight, so a session whose connection opens late (or runs slowly) takes only what is
  * left, instead of a share fixed when the batch was queued. WINDOW keeps each virsh busy
  * (its next command already in its stdin) without committing the whole batch to it.
+ *
+ * Urgent commands (the few an unknown client or an event waits for) have a queue of their own,
+ * served first: they wait behind the WINDOW in flight, not behind a full load's thousands.
  */
 import type { VirshReply } from "./virsh-framing.js";
 import { VirshSession, type VirshOptions } from "./virsh-session.js";
@@ -22,20 +25,45 @@ interface Queued {
   readonly reject: (error: unknown) => void;
 }
 
-/** POOL_SIZE sessions on one URI behind one queue. */
+/** Commands waiting, first in first out. */
+class Queue {
+  private readonly items: Queued[] = [];
+  private head = 0;
+
+  push(item: Queued): void {
+    this.items.push(item);
+  }
+
+  shift(): Queued | undefined {
+    const item = this.items[this.head];
+    if (item === undefined) return undefined;
+    this.head++;
+    // Drop what has been handed out, now and then rather than shifting on every command.
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items.splice(0, this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
+/** POOL_SIZE sessions on one URI behind one queue (and one for urgent commands). */
 export class VirshPool {
   private readonly sessions: VirshSession[];
-  private readonly queue: Queued[] = [];
-  private head = 0;
+  private readonly queue = new Queue();
+  private readonly urgent = new Queue();
 
   constructor(options: VirshOptions, size = POOL_SIZE) {
     this.sessions = Array.from({ length: size }, () => new VirshSession(options));
   }
 
-  /** Runs a command on whichever session is free first (see VirshSession.run). */
-  run(command: string): Promise<VirshReply> {
+  /**
+   * Runs a command on whichever session is free first (see VirshSession.run); an urgent one
+   * before every command that is not.
+   */
+  run(command: string, urgent = false): Promise<VirshReply> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ command, resolve, reject });
+      (urgent ? this.urgent : this.queue).push({ command, resolve, reject });
       this.dispatch();
     });
   }
@@ -55,8 +83,9 @@ export class VirshPool {
   private dispatch(): void {
     // The first session takes a small batch alone: a host with few domains runs one virsh.
     for (const session of this.sessions) {
-      while (this.head < this.queue.length && session.queued < WINDOW) {
-        const next = this.queue[this.head++]!;
+      while (session.queued < WINDOW) {
+        const next = this.urgent.shift() ?? this.queue.shift();
+        if (next === undefined) break;
         session.run(next.command).then(
           (reply) => {
             next.resolve(reply);
@@ -68,11 +97,6 @@ export class VirshPool {
           },
         );
       }
-    }
-    // Drop what has been handed out, now and then rather than shifting on every command.
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue.splice(0, this.head);
-      this.head = 0;
     }
   }
 }

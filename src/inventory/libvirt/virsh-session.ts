@@ -7,8 +7,9 @@
  * The connection is read-only (-r): mdserver only reads libvirt, and a read-only connection
  * cannot change it even if a command were built wrongly.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { spawnVirsh, virshEnd, virshSpawnError } from "./spawn-virsh.js";
 import { VirshFramer, type VirshReply } from "./virsh-framing.js";
 
 /** How a session failed to answer: the command itself may be fine. */
@@ -43,19 +44,6 @@ interface Pending {
 interface Running {
   readonly child: ChildProcessWithoutNullStreams;
   readonly framer: VirshFramer;
-}
-
-/** The arguments of every virsh mdserver starts: quiet, read-only, on one URI. */
-export function virshArgs(uri: string): string[] {
-  return ["-q", "-r", "-c", uri];
-}
-
-/**
- * The environment virsh runs in: ours, with unlocalised messages, and no readline history
- * (a session sends thousands of commands nobody will scroll back through).
- */
-export function virshEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, LC_ALL: "C", VIRSH_HISTSIZE: "0" };
 }
 
 /** One interactive virsh, restarted on the next command after it failed. */
@@ -110,7 +98,8 @@ export class VirshSession {
   }
 
   private start(): Running {
-    const child = spawn(this.options.virsh, virshArgs(this.options.uri), { env: virshEnv() });
+    const { virsh, uri } = this.options;
+    const child = spawnVirsh(virsh, uri);
     const running: Running = {
       child,
       framer: new VirshFramer(`MDS${randomBytes(6).toString("hex")}`),
@@ -129,19 +118,15 @@ export class VirshSession {
     // A write after virsh died fails with EPIPE; the exit is handled below.
     child.stdin.on("error", () => {});
     child.on("error", (error) =>
-      this.fail(
-        running,
-        new VirshSessionError("spawn", `cannot run ${this.options.virsh}: ${error.message}`),
-      ),
+      this.fail(running, new VirshSessionError("spawn", virshSpawnError(virsh, error))),
     );
     child.on("close", (code, signal) => {
-      const why = running.framer
-        .pendingErrors()
-        .replace(/^error: /gm, "")
-        .replace(/\n/g, "; ");
+      const end = virshEnd(virsh, code, signal, running.framer.pendingErrors());
       this.fail(
         running,
-        new VirshSessionError("exited", `virsh exited (${signal ?? code})${why ? `: ${why}` : ""}`),
+        end.ran
+          ? new VirshSessionError("exited", `virsh exited ${end.reason}`)
+          : new VirshSessionError("spawn", end.reason),
       );
     });
     return running;

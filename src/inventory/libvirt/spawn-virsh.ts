@@ -1,0 +1,93 @@
+/**
+ * Every virsh mdserver runs (sessions and event streams) is started here, the same way, and
+ * none outlives mdserver.
+ *
+ * A session notices its parent is gone (its stdin ends), but `virsh event --loop` reads no
+ * stdin: left behind, it would keep its libvirt connection open for ever. Two guards:
+ * - the kernel's parent-death signal, set by util-linux's setpriv, which then runs virsh in
+ *   its own place: virsh is killed when mdserver dies, SIGKILL included. Used when setpriv
+ *   can set it (util-linux 2.33 or later; checked once);
+ * - a process "exit" hook that kills every virsh still running, for every exit Node sees.
+ */
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+
+/** The arguments of every virsh mdserver starts: quiet, read-only, on one URI. */
+export function virshArgs(uri: string): string[] {
+  return ["-q", "-r", "-c", uri];
+}
+
+/**
+ * The environment virsh runs in: ours, with unlocalised messages, and no readline history
+ * (a session sends thousands of commands nobody will scroll back through).
+ */
+export function virshEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, LC_ALL: "C", VIRSH_HISTSIZE: "0" };
+}
+
+/** Every virsh started and not yet exited. */
+const live = new Set<ChildProcessWithoutNullStreams>();
+let deathSignal: boolean | undefined;
+
+/** True when setpriv can give a child a parent-death signal here. */
+function canSetDeathSignal(): boolean {
+  deathSignal ??=
+    spawnSync("setpriv", ["--pdeathsig", "KILL", "--", "true"], { stdio: "ignore" }).status === 0;
+  return deathSignal;
+}
+
+function killLive(): void {
+  for (const child of live) child.kill("SIGKILL");
+}
+
+/** Starts `virsh -q -r -c URI` with pipes on stdin, stdout and stderr (see the module comment). */
+export function spawnVirsh(virsh: string, uri: string): ChildProcessWithoutNullStreams {
+  const args = virshArgs(uri);
+  const child = canSetDeathSignal()
+    ? spawn("setpriv", ["--pdeathsig", "KILL", "--", virsh, ...args], { env: virshEnv() })
+    : spawn(virsh, args, { env: virshEnv() });
+  if (live.size === 0) process.on("exit", killLive);
+  live.add(child);
+  const forget = () => {
+    live.delete(child);
+    if (live.size === 0) process.off("exit", killLive);
+  };
+  child.once("exit", forget);
+  // A virsh that could not be started: "exit" may not follow.
+  child.once("error", forget);
+  return child;
+}
+
+/** How a virsh ended, in words for logs and health. */
+export interface VirshEnd {
+  /** False when the program could not be run at all (missing, not executable). */
+  readonly ran: boolean;
+  /**
+   * "cannot run VIRSH: WHY" when it did not run; otherwise its status or signal in parentheses
+   * and the errors it printed, e.g. "(1): failed to connect to the hypervisor".
+   */
+  readonly reason: string;
+}
+
+// setpriv's own words when it cannot execute the program it was to run.
+const NOT_RUN = /^setpriv: failed to execute .*?: ([^:\n]+)$/m;
+
+/** Describes the end of a virsh from its exit status or signal and what it wrote on stderr. */
+export function virshEnd(
+  virsh: string,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stderr: string,
+): VirshEnd {
+  const notRun = code === 127 ? NOT_RUN.exec(stderr) : null;
+  if (notRun) return { ran: false, reason: `cannot run ${virsh}: ${notRun[1]}` };
+  const errors = stderr
+    .trim()
+    .replace(/^error: /gm, "")
+    .replace(/\n/g, "; ");
+  return { ran: true, reason: `(${signal ?? code})${errors ? `: ${errors}` : ""}` };
+}
+
+/** Describes a virsh that could not be started (the "error" event of its process). */
+export function virshSpawnError(virsh: string, error: Error): string {
+  return `cannot run ${virsh}: ${error.message}`;
+}
