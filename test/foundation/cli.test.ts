@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freePort, runCli, startCli } from "../helpers/cli.js";
+import { runCli, serveInBackground } from "../helpers/cli.js";
 import { eventually } from "../helpers/eventually.js";
 import { send } from "../helpers/http-client.js";
 import { fixture } from "../helpers/paths.js";
@@ -84,31 +84,19 @@ test("dump-config shows every default and masks the password", async () => {
 });
 
 test("`mdserver FILE` serves, as the original was started, and stops cleanly on SIGTERM", async (t) => {
-  const dir = await tempDir(t);
-  const port = await freePort();
-  await writeFiles(dir, {
-    "mdserver.conf": twoGuestsConfig("", `port = ${port}`),
-    "userdata/.keep": "",
-  });
-  const child = startCli([join(dir, "mdserver.conf")]);
-  t.after(() => {
-    if (child.exitCode === null) child.kill("SIGKILL");
-  });
-  let stdout = "";
-  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
-  // Wait for the "listening" log line (bounded).
-  const deadline = Date.now() + 10_000;
-  while (!stdout.includes('"msg":"listening"') && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const res = await send({ port, from: ALPHA.ip, path: "/latest/meta-data/hostname" });
+  const server = await serveInBackground(t, (port) => twoGuestsConfig("", `port = ${port}`));
+  await eventually("the listening log line", () => server.output().includes('"msg":"listening"'));
+  const res = await send({ port: server.port, from: ALPHA.ip, path: "/latest/meta-data/hostname" });
   assert.equal(res.body, "alpha");
-  child.kill("SIGTERM");
-  const [code] = (await once(child, "exit")) as [number | null];
+  server.child.kill("SIGTERM");
+  const [code] = (await once(server.child, "exit")) as [number | null];
   assert.equal(code, 0);
   // The request was logged as one structured line.
-  const line = stdout.split("\n").find((l) => l.includes('"msg":"request"'));
-  assert.ok(line, stdout);
+  const line = server
+    .output()
+    .split("\n")
+    .find((l) => l.includes('"msg":"request"'));
+  assert.ok(line, server.output());
   const entry = JSON.parse(line) as Record<string, unknown>;
   assert.equal(entry.client, ALPHA.ip);
   assert.equal(entry.instance, "alpha");
@@ -118,73 +106,41 @@ test("`mdserver FILE` serves, as the original was started, and stops cleanly on 
 });
 
 test("SIGHUP reopens the log file, so logrotate can move it away", async (t) => {
-  const dir = await tempDir(t);
-  const port = await freePort();
-  await writeFiles(dir, {
-    "mdserver.conf": twoGuestsConfig("", `port = ${port}`).replace(
-      "logfile = -",
-      "logfile = mdserver.log",
-    ),
-    "userdata/.keep": "",
-  });
-  const child = startCli([join(dir, "mdserver.conf")]);
-  t.after(() => {
-    if (child.exitCode === null) child.kill("SIGKILL");
-  });
-  const logfile = join(dir, "mdserver.log");
-  const waitForLog = async (file: string, text: string) => {
-    const deadline = Date.now() + 10_000;
-    let content = "";
-    while (Date.now() < deadline) {
-      content = await readFile(file, "utf8").catch(() => "");
-      if (content.includes(text)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.fail(`expected ${text} in ${file}:\n${content}`);
-  };
-  await waitForLog(logfile, '"msg":"listening"');
+  const server = await serveInBackground(t, (port) =>
+    twoGuestsConfig("", `port = ${port}`).replace("logfile = -", "logfile = mdserver.log"),
+  );
+  const logfile = join(server.dir, "mdserver.log");
+  const logHas = (text: string) =>
+    eventually(`${text} in the log`, async () =>
+      (await readFile(logfile, "utf8").catch(() => "")).includes(text),
+    );
+  await logHas('"msg":"listening"');
   await rename(logfile, `${logfile}.1`);
-  child.kill("SIGHUP");
-  await waitForLog(logfile, '"msg":"log file reopened"');
-  await send({ port, from: ALPHA.ip, path: "/latest/meta-data/hostname" });
-  await waitForLog(logfile, '"path":"/latest/meta-data/hostname"');
-  child.kill("SIGTERM");
-  const [code] = (await once(child, "exit")) as [number | null];
+  server.child.kill("SIGHUP");
+  await logHas('"msg":"log file reopened"');
+  await send({ port: server.port, from: ALPHA.ip, path: "/latest/meta-data/hostname" });
+  await logHas('"path":"/latest/meta-data/hostname"');
+  server.child.kill("SIGTERM");
+  const [code] = (await once(server.child, "exit")) as [number | null];
   assert.equal(code, 0);
 });
 
 test("a log that cannot be written (disk full) is reported once; the server keeps serving and stops on SIGTERM", async (t) => {
-  const dir = await tempDir(t);
-  const port = await freePort();
-  await writeFiles(dir, {
-    "mdserver.conf": twoGuestsConfig("", `port = ${port}`).replace(
-      "logfile = -",
-      "logfile = /dev/full",
-    ),
-    "userdata/.keep": "",
-  });
-  const child = startCli([join(dir, "mdserver.conf")]);
-  t.after(() => {
-    if (child.exitCode === null) child.kill("SIGKILL");
-  });
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  let body = "";
-  await eventually("the server to answer", async () => {
-    body = (await send({ port, from: ALPHA.ip, path: "/latest/meta-data/hostname" })).body;
-    return true;
-  });
-  assert.equal(body, "alpha");
-  for (let i = 0; i < 50; i++) {
-    assert.equal(
-      (await send({ port, from: ALPHA.ip, path: "/latest/meta-data/hostname" })).status,
-      200,
-    );
-  }
-  child.kill("SIGTERM");
-  const [code] = (await once(child, "exit")) as [number | null];
+  const server = await serveInBackground(t, (port) =>
+    twoGuestsConfig("", `port = ${port}`).replace("logfile = -", "logfile = /dev/full"),
+  );
+  const hostname = () =>
+    send({ port: server.port, from: ALPHA.ip, path: "/latest/meta-data/hostname" });
+  await eventually("the server to answer", async () => (await hostname()).body === "alpha");
+  for (let i = 0; i < 50; i++) assert.equal((await hostname()).status, 200);
+  server.child.kill("SIGTERM");
+  const [code] = (await once(server.child, "exit")) as [number | null];
   assert.equal(code, 0);
-  assert.equal(stderr.match(/cannot write the log to \/dev\/full/g)?.length, 1, stderr);
+  assert.equal(
+    server.output().match(/cannot write the log to \/dev\/full/g)?.length,
+    1,
+    server.output(),
+  );
 });
 
 test("a port in use stops start-up with a one-line reason and exit status 1", async (t) => {

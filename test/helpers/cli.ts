@@ -2,7 +2,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import type { TestContext } from "node:test";
 import { REPO_ROOT } from "./paths.js";
+import { tempDir, writeFiles } from "./test-server.js";
 
 export const MDSERVER_BIN = join(REPO_ROOT, "bin", "mdserver");
 
@@ -46,4 +48,36 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
     });
   });
+}
+
+/** An `mdserver` started in the background by a test, stopped when the test ends. */
+export interface BackgroundServer {
+  readonly child: ChildProcess;
+  /** The directory holding its mdserver.conf. */
+  readonly dir: string;
+  readonly port: number;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+}
+
+/**
+ * Writes the config `configFor(port)` (with a free port) and `files` to a temporary directory
+ * and starts `mdserver <that file>`, the original's invocation; killed by its PID at test end.
+ */
+export async function serveInBackground(
+  t: TestContext,
+  configFor: (port: number) => string,
+  files: Record<string, string> = {},
+): Promise<BackgroundServer> {
+  const dir = await tempDir(t);
+  const port = await freePort();
+  await writeFiles(dir, { "mdserver.conf": configFor(port), "userdata/.keep": "", ...files });
+  const child = startCli([join(dir, "mdserver.conf")]);
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  return { child, dir, port, output: () => output };
 }
