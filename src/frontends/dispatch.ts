@@ -3,7 +3,7 @@
  * strangers, pick the frontend for the path.
  */
 import { forInstance, type Reply } from "../http/reply.js";
-import { andThen, type Handler, type MaybePromise, type Request } from "../http/request.js";
+import type { Handler, MaybePromise, Request } from "../http/request.js";
 import type { Identity } from "../inventory/instance.js";
 import type { Frontend } from "./frontend.js";
 import { methodNotAllowed, notFound } from "./serve-node.js";
@@ -16,6 +16,17 @@ export type Identify = (client: string) => MaybePromise<Identity | undefined>;
 
 const METHODS = new Set(["GET", "HEAD", "PUT"]);
 
+/** `reply` for the access log's benefit naming the instance served (a fixed shape, no spread). */
+function named(reply: Reply, instance: string): Reply {
+  return {
+    status: reply.status,
+    body: reply.body,
+    contentType: reply.contentType,
+    headers: reply.headers,
+    instance,
+  };
+}
+
 /** The server's request handler over `frontends`, the first whose path matches answering. */
 export function createDispatcher(identify: Identify, frontends: readonly Frontend[]): Handler {
   const answer = (request: Request, identity: Identity | undefined): MaybePromise<Reply> => {
@@ -27,26 +38,25 @@ export function createDispatcher(identify: Identify, frontends: readonly Fronten
     // Object literals of a fixed shape rather than spreads: this runs on every request.
     const { method, path, segments, headers, client } = request;
     const asked = { method, path, segments, headers, client, identity };
-    const named = (reply: Reply): Reply => ({
-      status: reply.status,
-      body: reply.body,
-      contentType: reply.contentType,
-      headers: reply.headers,
-      instance: name,
-    });
     // Errors name the instance too, so the access log says who was refused.
-    const refused = (error: unknown): never => {
-      throw forInstance(error, name);
-    };
     try {
       const reply = frontend.handle(asked);
-      return reply instanceof Promise ? reply.then(named, refused) : named(reply);
+      if (!(reply instanceof Promise)) return named(reply, name);
+      return reply.then(
+        (r) => named(r, name),
+        (error: unknown) => {
+          throw forInstance(error, name);
+        },
+      );
     } catch (error) {
-      return refused(error);
+      throw forInstance(error, name);
     }
   };
   return (request: Request): MaybePromise<Reply> => {
     if (!METHODS.has(request.method)) throw methodNotAllowed("GET, HEAD");
-    return andThen(identify(request.client), (identity) => answer(request, identity));
+    const identity = identify(request.client);
+    return identity instanceof Promise
+      ? identity.then((found) => answer(request, found))
+      : answer(request, identity);
   };
 }

@@ -22,14 +22,6 @@ export type MaybePromise<T> = T | Promise<T>;
  */
 export type Handler = (request: Request) => MaybePromise<Reply>;
 
-/** Calls `next` with the value now if it is one, or when the promise settles. */
-export function andThen<T, U>(
-  value: MaybePromise<T>,
-  next: (value: T) => MaybePromise<U>,
-): MaybePromise<U> {
-  return value instanceof Promise ? value.then(next) : next(value);
-}
-
 /** What normalisePath and pathSegments would change or reject: escapes, queries, "//". */
 const UNUSUAL = /[%?#]|\/\//;
 
