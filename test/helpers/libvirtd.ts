@@ -35,6 +35,7 @@ export class TestLibvirtd {
 
   /** Starts libvirtd and virtlogd; both are stopped at teardown, after the objects are gone. */
   static async start(teardown: Teardown, options: LibvirtdOptions): Promise<TestLibvirtd> {
+    await holdMachineLock(teardown);
     if (await answers()) {
       throw new Error("a libvirtd already runs on this machine; the system tests need their own");
     }
@@ -153,6 +154,42 @@ export class TestLibvirtd {
   private async stopAll(): Promise<void> {
     await this.libvirtd?.stop();
     await this.virtlogd?.stop();
+  }
+}
+
+/** Where test libvirtds queue for the machine (libvirt's sockets and state are global). */
+const LOCK_FILE = "/run/lock/mdserver-test-libvirtd.lock";
+/** Longest wait for another run's libvirtd test (a real guest boot holds it for minutes). */
+const LOCK_WAIT_S = 1800;
+
+/**
+ * Takes the machine-wide lock for a test libvirtd, released at teardown. Several checkouts
+ * (and their test runs) may share one machine, but only one libvirtd can own /run/libvirt.
+ * The lock is held by a flock(1) child that dies with us (parent-death signal), so a killed
+ * test run never leaves the lock taken.
+ */
+async function holdMachineLock(teardown: Teardown): Promise<void> {
+  const holder = startDaemon("setpriv", [
+    "--pdeathsig",
+    "KILL",
+    "--",
+    "flock",
+    "--exclusive",
+    "--no-fork",
+    "--timeout",
+    String(LOCK_WAIT_S),
+    LOCK_FILE,
+    "sh",
+    "-c",
+    "echo locked; exec sleep 100000",
+  ]);
+  teardown.add("release the test libvirtd lock", () => holder.stop());
+  const deadline = Date.now() + (LOCK_WAIT_S + 5) * 1000;
+  while (!holder.lines.includes("locked")) {
+    if (holder.exited || Date.now() > deadline) {
+      throw new Error(`cannot take ${LOCK_FILE}: ${holder.lines.join(" | ") || "timed out"}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
