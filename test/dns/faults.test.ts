@@ -68,19 +68,19 @@ test("a missing, then stale pid file: the file is written, dnsmasq not signalled
   const sleeper = spawn("sleep", ["60"]);
   t.after(() => sleeper.kill("SIGKILL"));
   await writeFile(pidFile, `${sleeper.pid}\n`);
-  await publishStatic(server, [WEB, DB]);
+  await publishStatic(server.server, [WEB, DB]);
   assert.match(health()?.problem ?? "", new RegExp(`process ${sleeper.pid} is sleep, not dnsmasq`));
   assert.equal(sleeper.exitCode ?? sleeper.signalCode, null, "the other program was not signalled");
   const gone = spawn("true");
   await new Promise((resolve) => gone.once("exit", resolve));
   await writeFile(pidFile, `${gone.pid}\n`);
-  await publishStatic(server, [WEB]);
+  await publishStatic(server.server, [WEB]);
   assert.match(health()?.problem ?? "", new RegExp(`process ${gone.pid} is not running`));
   assert.equal(warnings(lines, "reload").length, 1, "logged once, however often it is met");
 
   // Fixed: the next change tells dnsmasq.
   await copyFile(dns.pidFile, pidFile);
-  await publishStatic(server, [WEB, DB]);
+  await publishStatic(server.server, [WEB, DB]);
   assert.deepEqual(health(), { ok: true, lastSuccess: health()?.lastSuccess });
   await dns.expect("web1", ["127.0.0.31"]);
   await dns.expect("db1", ["127.0.0.32"]);
@@ -96,8 +96,8 @@ test("a read-only directory: the previous file stays whole and in use; writable 
   const before = await readFile(file, "utf8");
 
   await fs.readOnly(true);
-  await publishStatic(server, [DB]);
-  await publishStatic(server, [WEB, DB]);
+  await publishStatic(server.server, [DB]);
+  await publishStatic(server.server, [WEB, DB]);
   const health = server.server.dns?.health();
   assert.equal(health?.ok, false);
   assert.match(health?.problem ?? "", /cannot write it: EROFS/);
@@ -107,7 +107,7 @@ test("a read-only directory: the previous file stays whole and in use; writable 
   assert.equal(warnings(lines, "write").length, 1);
 
   await fs.readOnly(false);
-  await publishStatic(server, [DB]);
+  await publishStatic(server.server, [DB]);
   assert.equal(server.server.dns?.health().ok, true);
   await dns.expect("db1", ["127.0.0.32"]);
   await dns.expect("web1", []);
@@ -133,7 +133,7 @@ test("a full disk: the write fails, the old file stays whole; space again, caugh
   assert.ok(full, "the tmpfs filled up");
 
   const many = Array.from({ length: 50 }, (_, i) => guest(`vm${i}`, `127.0.4.${i + 1}`));
-  await publishStatic(server, many);
+  await publishStatic(server.server, many);
   assert.match(server.server.dns?.health().problem ?? "", /cannot write it: ENOSPC/);
   assert.equal(await readFile(file, "utf8"), before, "the previous file is whole");
   await dns.expect("web1", ["127.0.0.31"]);
@@ -141,7 +141,7 @@ test("a full disk: the write fails, the old file stays whole; space again, caugh
   assert.equal(warnings(lines, "write").length, 1);
 
   await rm(filler);
-  await publishStatic(server, [...many, WEB]);
+  await publishStatic(server.server, [...many, WEB]);
   assert.equal(server.server.dns?.health().ok, true);
   await dns.expect("vm49", ["127.0.4.50"]);
   await dns.expect("web1", ["127.0.0.31"]);

@@ -53,7 +53,7 @@ test("names appear, move and go with the guests; lines mdserver did not write st
   );
 
   // web1 moves, db1 goes, cache1 comes.
-  await publishStatic(server, [guest("web1", "127.0.0.41"), guest("cache1", "127.0.0.33")]);
+  await publishStatic(server.server, [guest("web1", "127.0.0.41"), guest("cache1", "127.0.0.33")]);
   await dns.expect("test-web1.example.com", ["127.0.0.41"]);
   await dns.expectReverse("127.0.0.31", []);
   for (const name of ["db1", "test-db1", "test-db1.example.com"]) {
@@ -66,13 +66,13 @@ test("names appear, move and go with the guests; lines mdserver did not write st
 
   // The same view again: the file is not rewritten.
   const before = await stat(file);
-  await publishStatic(server, [guest("web1", "127.0.0.41"), guest("cache1", "127.0.0.33")]);
+  await publishStatic(server.server, [guest("web1", "127.0.0.41"), guest("cache1", "127.0.0.33")]);
   const after = await stat(file);
   assert.equal(after.ino, before.ino);
   assert.equal(after.mtimeMs, before.mtimeMs);
 
   // Every guest gone: mdserver's block goes, the admin's line stays.
-  await publishStatic(server, []);
+  await publishStatic(server.server, []);
   assert.equal(await readFile(file, "utf8"), "127.0.0.99 admin-box\n");
   await dns.expect("web1", []);
 });

@@ -1,7 +1,7 @@
 /** What the DNS tests share: config text, and changing the static source's instances. */
 import type { StaticInstanceConfig } from "../../../src/config/config.js";
 import { StaticSource } from "../../../src/inventory/static/static-source.js";
-import type { TestServer } from "../../helpers/test-server.js";
+import type { RunningMdserver } from "../../../src/mdserver.js";
 
 /** A static instance at one address. */
 export function guest(name: string, ip: string, network?: string): StaticInstanceConfig {
@@ -40,9 +40,9 @@ ${options.more ?? ""}`;
  * until DNS has been brought up to date (or has failed trying).
  */
 export async function publishStatic(
-  server: TestServer,
+  server: RunningMdserver,
   guests: readonly StaticInstanceConfig[],
 ): Promise<void> {
-  await new StaticSource(guests).start(server.server.inventory);
-  await server.server.dns?.idle();
+  await new StaticSource(guests).start(server.inventory);
+  await server.dns?.idle();
 }
