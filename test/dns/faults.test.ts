@@ -44,6 +44,15 @@ async function setUp(
   return { dns, server, lines };
 }
 
+/** As setUp, with the hosts file on a 1 MiB tmpfs of its own; web1 published. */
+async function onTmpfs(t: Parameters<typeof startTestServer>[0]) {
+  const fs = await mountTmpfs(t, "1m");
+  const file = join(fs.dir, "guests.hosts");
+  const { dns, server, lines } = await setUp(t, file, await tempDir(t), [WEB]);
+  await dns.expect("web1", ["127.0.0.31"]);
+  return { fs, file, dns, server, lines, before: await readFile(file, "utf8") };
+}
+
 async function hostname(server: TestServer, from: string): Promise<string | number> {
   const res = await server.request("/latest/meta-data/hostname", { from });
   return res.status === 200 ? res.body : res.status;
@@ -88,12 +97,7 @@ test("a missing, then stale pid file: the file is written, dnsmasq not signalled
 });
 
 test("a read-only directory: the previous file stays whole and in use; writable again, caught up", async (t) => {
-  const fs = await mountTmpfs(t, "1m");
-  const pidDir = await tempDir(t);
-  const file = join(fs.dir, "guests.hosts");
-  const { dns, server, lines } = await setUp(t, file, pidDir, [WEB]);
-  await dns.expect("web1", ["127.0.0.31"]);
-  const before = await readFile(file, "utf8");
+  const { fs, file, dns, server, lines, before } = await onTmpfs(t);
 
   await fs.readOnly(true);
   await publishStatic(server.server, [DB]);
@@ -114,12 +118,7 @@ test("a read-only directory: the previous file stays whole and in use; writable 
 });
 
 test("a full disk: the write fails, the old file stays whole; space again, caught up", async (t) => {
-  const fs = await mountTmpfs(t, "1m");
-  const pidDir = await tempDir(t);
-  const file = join(fs.dir, "guests.hosts");
-  const { dns, server, lines } = await setUp(t, file, pidDir, [WEB]);
-  await dns.expect("web1", ["127.0.0.31"]);
-  const before = await readFile(file, "utf8");
+  const { fs, file, dns, server, lines, before } = await onTmpfs(t);
 
   // Fill the file system (at most 1 MiB in 4 KiB pieces).
   const filler = join(fs.dir, "filler");
