@@ -1,24 +1,34 @@
 /** Addresses in numeric order (IPv4 before IPv6), as hosts lines are sorted. Pure. */
 import { isIP } from "node:net";
 
-/** The address as a number (IPv4 and IPv6 alike), for ordering. */
-function numeric(address: string): bigint {
-  if (isIP(address) === 4) {
-    return address.split(".").reduce((n, part) => (n << 8n) | BigInt(Number(part)), 0n);
-  }
-  // Expand "::" to the missing groups of zeros, then read eight 16-bit groups.
+const hex = (n: number, digits: number) => n.toString(16).padStart(digits, "0");
+
+/**
+ * A key that sorts as the address does, numerically: "4" and 8 hex digits for IPv4, "6" and
+ * 32 for IPv6 ("::" expanded).
+ */
+function addressKey(address: string): string {
+  if (isIP(address) === 4)
+    return `4${address
+      .split(".")
+      .map((part) => hex(Number(part), 2))
+      .join("")}`;
   const [head = "", tail] = address.split("::");
   const groups = (text: string) => (text === "" ? [] : text.split(":"));
   const left = groups(head);
   const right = tail === undefined ? [] : groups(tail);
-  const all = [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
-  return all.reduce((n, group) => (n << 16n) | BigInt(parseInt(group, 16) || 0), 0n);
+  const all = [
+    ...left,
+    ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"),
+    ...right,
+  ];
+  return `6${all.map((group) => hex(parseInt(group, 16) || 0, 4)).join("")}`;
 }
 
-/** Compares two canonical addresses: IPv4 first, then by value. */
-export function compareAddresses(a: string, b: string): number {
-  const family = isIP(a) - isIP(b);
-  if (family !== 0) return family;
-  const [x, y] = [numeric(a), numeric(b)];
-  return x < y ? -1 : x > y ? 1 : 0;
+/** `items` sorted by their address (each address read once: sorting compares many times). */
+export function sortByAddress<T>(items: readonly T[], address: (item: T) => string): T[] {
+  return items
+    .map((item) => ({ item, key: addressKey(address(item)) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ item }) => item);
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Instance } from "../inventory/instance.js";
-import { compareAddresses } from "./address-order.js";
+import { sortByAddress } from "./address-order.js";
 import { dnsRecords } from "./dns-records.js";
 
 const naming = { prefix: null, domain: "lab", entry_order: ["base", "domain"] as const };
@@ -55,8 +55,9 @@ test("an instance whose name maps to no host name is left out, with a note", () 
 });
 
 test("address order", () => {
-  const sorted = ["fd00::10", "10.0.0.2", "::1", "9.255.255.255", "fd00::9", "10.0.0.10"].sort(
-    compareAddresses,
+  const sorted = sortByAddress(
+    ["fd00::10", "10.0.0.2", "::1", "9.255.255.255", "fd00::9", "10.0.0.10"],
+    (a) => a,
   );
   assert.deepEqual(sorted, [
     "9.255.255.255",

@@ -8,7 +8,7 @@
  * for the log.
  */
 import type { Instance } from "../inventory/instance.js";
-import { compareAddresses } from "./address-order.js";
+import { sortByAddress } from "./address-order.js";
 import { namesFor, toHostName, type Naming } from "./host-names.js";
 
 /** One address and its names, and where the address lives. */
@@ -34,20 +34,34 @@ export interface DnsRecords {
   readonly notes: readonly DnsNote[];
 }
 
+/**
+ * Keys held by more than one owner. The usual case (every key its own owner's) costs one map
+ * entry per key and no set.
+ */
+class Claims {
+  private readonly first = new Map<string, string>();
+  /** Keys claimed by several owners, with how many. */
+  readonly shared = new Map<string, number>();
+
+  claim(key: string, owner: string): void {
+    const first = this.first.get(key);
+    if (first === undefined) this.first.set(key, owner);
+    else if (first !== owner) this.shared.set(key, (this.shared.get(key) ?? 1) + 1);
+  }
+}
+
 /** Builds the records for `instances` (see the module comment). */
 export function dnsRecords(instances: readonly Instance[], naming: Naming): DnsRecords {
   const notes: DnsNote[] = [];
-  const owners = new Map<string, Set<string>>();
-  const claim = (map: Map<string, Set<string>>, key: string, uuid: string) =>
-    map.set(key, (map.get(key) ?? new Set()).add(uuid));
+  const addresses = new Claims();
   for (const instance of instances) {
     for (const iface of instance.interfaces) {
-      for (const address of iface.addresses) claim(owners, address, instance.uuid);
+      for (const address of iface.addresses) addresses.claim(address, instance.uuid);
     }
   }
 
-  const candidates: Array<{ record: DnsRecord; uuid: string }> = [];
-  const nameOwners = new Map<string, Set<string>>();
+  const candidates: DnsRecord[] = [];
+  const names = new Claims();
   for (const instance of instances) {
     const base = toHostName(instance.name);
     if (base === undefined) {
@@ -57,37 +71,32 @@ export function dnsRecords(instances: readonly Instance[], naming: Naming): DnsR
       });
       continue;
     }
-    const names = namesFor(base, naming);
-    for (const name of names) claim(nameOwners, name, instance.uuid);
+    const own = namesFor(base, naming);
+    // entry_order may name only kinds that are unset: then, as in the original, no line.
+    if (own.length === 0) continue;
+    for (const name of own) names.claim(name, instance.uuid);
     for (const iface of instance.interfaces) {
       for (const address of iface.addresses) {
-        if ((owners.get(address)?.size ?? 0) > 1) continue;
-        const record = {
-          address,
-          names,
-          network: iface.network,
-          source: instance.source,
-          instance: instance.name,
-        };
-        candidates.push({ record, uuid: instance.uuid });
+        if (addresses.shared.has(address)) continue;
+        const { source, name } = instance;
+        candidates.push({ address, names: own, network: iface.network, source, instance: name });
       }
     }
   }
 
-  const shared = new Set<string>();
-  for (const [name, uuids] of nameOwners) {
-    if (uuids.size < 2) continue;
-    shared.add(name);
+  for (const [name, count] of names.shared) {
     notes.push({
       key: `shared ${name}`,
-      message: `DNS name ${name} would belong to ${uuids.size} instances; published for none`,
+      message: `DNS name ${name} would belong to ${count} instances; published for none`,
     });
   }
-  const records = candidates
-    .map(({ record }) => ({ ...record, names: record.names.filter((n) => !shared.has(n)) }))
-    .filter((record) => record.names.length > 0)
-    .sort((a, b) => compareAddresses(a.address, b.address));
-  return { records, notes };
+  const published =
+    names.shared.size === 0
+      ? candidates
+      : candidates
+          .map((r) => ({ ...r, names: r.names.filter((n) => !names.shared.has(n)) }))
+          .filter((r) => r.names.length > 0);
+  return { records: sortByAddress(published, (r) => r.address), notes };
 }
 
 /** Each published address's names (for `mdserver list`). */

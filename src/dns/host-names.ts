@@ -17,19 +17,20 @@ export interface Naming {
   readonly entry_order: readonly HostsEntryKind[];
 }
 
-const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+// Dot-separated labels of 1 to 63 letters, digits and inner hyphens.
+const HOST_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+// "a.b.c.d" with a numeric last label would read as an address (RFC 1123 §2.1).
+const NUMERIC_END = /(^|\.)\d+$/;
 
 /** True for a valid host name as RFC 1123 (and RFC 952's letters, digits, hyphens) has it. */
 export function isHostName(name: string): boolean {
-  if (name.length === 0 || name.length > 253) return false;
-  const labels = name.split(".");
-  // "a.b.c.d" with a numeric last label would read as an address (RFC 1123 §2.1).
-  if (/^\d+$/.test(labels.at(-1) ?? "")) return false;
-  return labels.every((label) => LABEL.test(label));
+  return name.length <= 253 && HOST_NAME.test(name) && !NUMERIC_END.test(name);
 }
 
 /** The host name a guest name maps to by the rule above, or undefined when none is left. */
 export function toHostName(name: string): string | undefined {
+  // Most names are valid as they are.
+  if (isHostName(name)) return name;
   const labels = name
     .toLowerCase()
     .replace(/[^a-z0-9.-]+/g, "-")
@@ -51,15 +52,15 @@ export function namesFor(base: string, naming: Naming): string[] {
   const prefix = naming.prefix?.toLowerCase();
   const domain = naming.domain?.toLowerCase();
   const prefixed = prefix ? `${prefix}${base}` : base;
-  const names = naming.entry_order.flatMap((kind) => {
-    switch (kind) {
-      case "base":
-        return [base];
-      case "prefix":
-        return prefix ? [prefixed] : [];
-      case "domain":
-        return domain ? [`${prefixed}.${domain}`] : [];
-    }
-  });
-  return [...new Set(names)].filter(isHostName);
+  const names: string[] = [];
+  for (const kind of naming.entry_order) {
+    const name =
+      kind === "base"
+        ? base
+        : kind === "prefix"
+          ? prefix && prefixed
+          : domain && `${prefixed}.${domain}`;
+    if (name && !names.includes(name) && isHostName(name)) names.push(name);
+  }
+  return names;
 }
