@@ -52,7 +52,11 @@ export async function startMdserver(
     (message, detail) => log.warn(detail, message),
   );
   // Fed by inventory changes only (never by requests); it writes in the background.
-  const dns = createDnsManager(config, log);
+  const dns = createDnsManager(
+    config,
+    log,
+    (address, instance) => inventory.lookup(address)?.instance.uuid === instance.uuid,
+  );
   if (dns) inventory.onChange(dns.listener);
   await inventory.start();
 

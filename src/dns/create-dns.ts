@@ -3,6 +3,7 @@ import type { Config } from "../config/config.js";
 import type { Logger } from "../log/logger.js";
 import type { DnsBackend } from "./dns-backend.js";
 import { DnsManager } from "./dns-manager.js";
+import type { Serves } from "./dns-records.js";
 import { HostsFileBackend } from "./hosts-file-backend.js";
 import { LibvirtDnsBackend } from "./libvirt-dns-backend.js";
 
@@ -29,7 +30,11 @@ export function createDnsBackend(config: Config): DnsBackend | undefined {
 }
 
 /** A DNS manager for the config; undefined when manage_addnhosts is off. */
-export function createDnsManager(config: Config, log: Logger): DnsManager | undefined {
+export function createDnsManager(
+  config: Config,
+  log: Logger,
+  serves?: Serves,
+): DnsManager | undefined {
   const backend = createDnsBackend(config);
-  return backend && new DnsManager(backend, config.dnsmasq, log);
+  return backend && new DnsManager(backend, config.dnsmasq, log, serves);
 }

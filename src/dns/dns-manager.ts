@@ -11,7 +11,7 @@ import type { InventoryListener } from "../inventory/inventory.js";
 import type { SourceHealth } from "../inventory/source.js";
 import type { Logger } from "../log/logger.js";
 import { messageOf, type DnsBackend, type DnsProblems } from "./dns-backend.js";
-import { dnsRecords } from "./dns-records.js";
+import { dnsRecords, type Serves } from "./dns-records.js";
 import type { Naming } from "./host-names.js";
 import { ProblemLog } from "./problem-log.js";
 
@@ -36,6 +36,8 @@ export class DnsManager {
     private readonly backend: DnsBackend,
     private readonly naming: Naming,
     log: Logger,
+    /** Which addresses the inventory serves to whom (see dnsRecords). */
+    private readonly serves?: Serves,
     private readonly retryMs = RETRY_MS,
   ) {
     this.problems = new ProblemLog(log);
@@ -78,7 +80,7 @@ export class DnsManager {
   }
 
   private async syncOnce(instances: readonly Instance[]): Promise<void> {
-    const { records, notes } = dnsRecords(instances, this.naming);
+    const { records, notes } = dnsRecords(instances, this.naming, this.serves);
     let problems: DnsProblems;
     try {
       problems = await this.backend.sync(records);

@@ -48,6 +48,16 @@ test("an address two instances claim gets no record; a name two would share, nei
   );
 });
 
+test("only the addresses the inventory serves to an instance are published", () => {
+  const a = instance("a", "1", "10.0.0.1", "10.0.0.2");
+  const served = (address: string) => address !== "10.0.0.1";
+  const { records } = dnsRecords([a], naming, served);
+  assert.deepEqual(
+    records.map((r) => r.address),
+    ["10.0.0.2"],
+  );
+});
+
 test("an instance whose name maps to no host name is left out, with a note", () => {
   const { records, notes } = dnsRecords([instance("___", "1", "10.0.0.1")], naming);
   assert.deepEqual(records, []);

@@ -4,8 +4,8 @@
  *
  * Nothing is published that could send a user to the wrong guest: an address two guests
  * claim (the inventory serves neither) gets no record, and a name two guests would share is
- * published for neither. Both, and guest names that map to no host name, come back as notes
- * for the log.
+ * published for neither. Shared names, and guest names that map to no host name, come back
+ * as notes for the log.
  */
 import type { Instance } from "../inventory/instance.js";
 import { sortByAddress } from "./address-order.js";
@@ -50,8 +50,19 @@ class Claims {
   }
 }
 
-/** Builds the records for `instances` (see the module comment). */
-export function dnsRecords(instances: readonly Instance[], naming: Naming): DnsRecords {
+/** Tells whether an address is served to that instance (the inventory's view of it). */
+export type Serves = (address: string, instance: Instance) => boolean;
+
+/**
+ * Builds the records for `instances` (see the module comment). `serves`, when given, has the
+ * last word on which addresses are an instance's: an address whose other claimant the
+ * instances do not show (it has no other address) is still contested.
+ */
+export function dnsRecords(
+  instances: readonly Instance[],
+  naming: Naming,
+  serves: Serves = () => true,
+): DnsRecords {
   const notes: DnsNote[] = [];
   const addresses = new Claims();
   for (const instance of instances) {
@@ -77,7 +88,7 @@ export function dnsRecords(instances: readonly Instance[], naming: Naming): DnsR
     for (const name of own) names.claim(name, instance.uuid);
     for (const iface of instance.interfaces) {
       for (const address of iface.addresses) {
-        if (addresses.shared.has(address)) continue;
+        if (addresses.shared.has(address) || !serves(address, instance)) continue;
         const { source, name } = instance;
         candidates.push({ address, names: own, network: iface.network, source, instance: name });
       }
@@ -103,6 +114,7 @@ export function dnsRecords(instances: readonly Instance[], naming: Naming): DnsR
 export function dnsNamesByAddress(
   instances: readonly Instance[],
   naming: Naming,
+  serves?: Serves,
 ): Map<string, readonly string[]> {
-  return new Map(dnsRecords(instances, naming).records.map((r) => [r.address, r.names]));
+  return new Map(dnsRecords(instances, naming, serves).records.map((r) => [r.address, r.names]));
 }

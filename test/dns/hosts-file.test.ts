@@ -109,6 +109,28 @@ test("guests of libvirt's test driver, as their leases come, move and go", async
   await dns.expectReverse("127.0.0.26", ["alpha"]);
 });
 
+test("an address the inventory serves to no one is not published, though one guest alone shows it", async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, "guests.hosts");
+  const dns = await startDnsmasq(t, dir, [file]);
+  // alpha holds its reservation and a lease; a static instance claims the reservation too:
+  // that address is served to neither, and only alpha still lists it.
+  const expiry = Math.floor(Date.now() / 1000) + 3600;
+  const server = await startTestServer(
+    t,
+    dnsConfig(`addn_hosts = ${file}\npid_file = ${dns.pidFile}\nbase_dir = leases`, {
+      sources: "libvirt, static",
+      more: `[libvirt]\nuri = ${FIXTURE_URI}\n${instanceSections([guest("squatter", ALPHA.ip)])}`,
+    }),
+    { files: { "leases/mds.leases": `${expiry} ${ALPHA.mac} 127.0.0.26 alpha *\n` } },
+  );
+  await server.server.dns?.idle();
+  assert.equal(server.server.inventory.lookup(ALPHA.ip), undefined);
+  await dns.expect("alpha", ["127.0.0.26"]);
+  await dns.expect("squatter", []);
+  await dns.expectReverse(ALPHA.ip, []);
+});
+
 test("several networks, each its own file, found in libvirt's <net_name>.conf as the original did", async (t) => {
   const dir = await tempDir(t);
   const files = { mds: join(dir, "mds.addnhosts"), other: join(dir, "other.addnhosts") };
