@@ -3,6 +3,7 @@
 # Needs node_modules (npm ci), help2man and dpkg-deb; not root.
 # Usage: packaging/build-deb.sh [OUTDIR]
 set -eu
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 out=$(mkdir -p "${1:-$repo/dist}" && cd "${1:-$repo/dist}" && pwd)
 root=$work/root

@@ -4,6 +4,7 @@
 # node_modules (npm ci), help2man and rpmbuild (Debian's "rpm" package); not root.
 # Usage: packaging/build-rpm.sh [OUTDIR]
 set -eu
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 out=$(mkdir -p "${1:-$repo/dist}" && cd "${1:-$repo/dist}" && pwd)
 spec=$repo/packaging/rpm/mdserver.spec

@@ -24,4 +24,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # --no-install-recommends keeps libvirt-daemon-system (and systemd with it) out.
+# shellcheck disable=SC2086 # one word per package
 apt-get install -y -q --no-install-recommends $missing
