@@ -45,7 +45,8 @@ export function processIdentity(status: string): { uid: number; capabilities: bi
   return { uid: Number(uid), capabilities: BigInt(`0x${capabilities}`) };
 }
 
-/** The guest's hostname, fetched the way cloud-init would, from inside `netns`. */
-export async function fetchHostname(netns: string): Promise<string> {
-  return inNetns(netns, "curl", ["-sf", "-m", "5", "http://127.0.0.1/latest/meta-data/hostname"]);
+/** A guest's hostname, fetched the way cloud-init would, from `from` inside `netns`. */
+export async function fetchHostname(netns: string, from = "127.0.0.1"): Promise<string> {
+  const url = "http://127.0.0.1/latest/meta-data/hostname";
+  return inNetns(netns, "curl", ["-sf", "-m", "5", "--interface", from, url]);
 }

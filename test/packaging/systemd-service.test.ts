@@ -1,9 +1,9 @@
 /**
  * The systemd unit, run for real: systemd 257 booted in a throwaway Debian 13 root (in its own
  * namespaces, test/helpers/booted-systemd.ts), the .deb installed there while systemd runs.
- * The sandbox still lets mdserver bind port 80 as its own user, write its log and answer; a
- * crash is restarted, a configuration error (exit 78) is not; an upgrade restarts it only if it
- * runs; removal stops it.
+ * The sandbox still lets mdserver bind port 80 as its own user, write its log, run virsh and
+ * answer; a crash is restarted, a configuration error (exit 78) is not; an upgrade restarts it
+ * only if it runs; removal stops it.
  */
 import assert from "node:assert/strict";
 import { copyFile, readFile, writeFile } from "node:fs/promises";
@@ -12,6 +12,7 @@ import { test } from "node:test";
 import { bootSystemd } from "../helpers/booted-systemd.js";
 import { DebianRoot } from "../helpers/debian-root.js";
 import { eventually } from "../helpers/eventually.js";
+import { ALPHA, FIXTURE_FILE } from "../helpers/libvirt-fixture.js";
 import { createNetns } from "../helpers/netns.js";
 import {
   buildPackage,
@@ -89,10 +90,12 @@ test("the systemd unit runs mdserver sandboxed, restarts it on a crash, not on a
     await inside(["kill", "-KILL", pid]);
     await eventually(
       "a restart",
-      async () => (await show("ActiveState")) === "active" && (await show("MainPID")) !== pid,
+      async () =>
+        (await show("NRestarts")) === "1" &&
+        (await show("ActiveState")) === "active" &&
+        !["0", pid].includes(await show("MainPID")),
       { timeoutMs: 20_000, intervalMs: 200 },
     );
-    assert.equal(await show("NRestarts"), "1");
     await eventually("mdserver to answer", async () => (await fetchHostname(netns)) === "demo");
   });
 
@@ -102,6 +105,29 @@ test("the systemd unit runs mdserver sandboxed, restarts it on a crash, not on a
     assert.equal(await show("ActiveState"), "active");
     assert.notEqual(await show("MainPID"), pid);
   });
+
+  await t.test(
+    "it runs virsh in its sandbox: guests of libvirt's test driver are known",
+    async () => {
+      // The fixture where mdserver can read it; an empty lease directory where libvirt keeps one.
+      await copyFile(FIXTURE_FILE, root.path("/etc/mdserver/node.xml"));
+      await root.mustRun(["mkdir", "-p", "/var/lib/libvirt/dnsmasq"]);
+      await writeFile(
+        root.path("/etc/mdserver/mdserver.conf"),
+        `${SERVICE_CONFIG.replace("instance_source = static", "instance_source = static, libvirt")}
+[libvirt]
+uri = test:///etc/mdserver/node.xml
+`,
+      );
+      await inside(["systemctl", "restart", "mdserver.service"]);
+      await eventually(
+        "alpha to be known",
+        async () => (await fetchHostname(netns, ALPHA.ip).catch(() => "")) === ALPHA.name,
+        { timeoutMs: 20_000, intervalMs: 200 },
+      );
+      assert.equal(await fetchHostname(netns), "demo");
+    },
+  );
 
   await t.test("a configuration error stops it for good: exit 78, no restart", async () => {
     await writeFile(root.path("/etc/mdserver/mdserver.conf"), "[mdserver]\nport = eighty\n");
