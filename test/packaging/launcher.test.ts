@@ -1,15 +1,17 @@
 /**
- * mdserver installed the npm way, and its launcher's check of the Node.js version:
+ * The `mdserver` command's launcher (bin/mdserver, /usr/bin/mdserver in the packages):
  * `npm install -g` from this (built) checkout, into a temporary prefix, gives a working
- * `mdserver` command; a Node.js older than 20 gets a clear message and exit 78 before the
- * program is even loaded.
+ * command; a Node.js older than 20 gets a clear message and exit 78 before the program is even
+ * loaded; SIGUSR1 (logrotate's) never opens Node.js's inspector.
  */
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { mustRun, runCommand } from "../helpers/command.js";
-import { MDSERVER_BIN } from "../helpers/cli.js";
+import { MDSERVER_BIN, serveInBackground } from "../helpers/cli.js";
+import { eventually } from "../helpers/eventually.js";
+import { twoGuestsConfig } from "../helpers/two-guests.js";
 import { VERSION } from "../helpers/packages.js";
 import { REPO_ROOT } from "../helpers/paths.js";
 import { tempDir } from "../helpers/test-server.js";
@@ -51,4 +53,14 @@ Object.defineProperty(process, "version", { value: "v18.19.0" });
     result.stderr,
     `mdserver: needs Node.js 20 or newer; ${process.execPath} is v18.19.0\n`,
   );
+});
+
+test("SIGUSR1 does not open Node.js's inspector in a running server", async (t) => {
+  const server = await serveInBackground(t, (port) => twoGuestsConfig("", `port = ${port}`));
+  await eventually("the listening log line", () => server.output().includes('"msg":"listening"'));
+  server.child.kill("SIGUSR1");
+  // Node.js announces its inspector at once on stderr; give it well over that to show up.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  assert.doesNotMatch(server.output(), /Debugger listening/);
+  assert.equal(server.child.exitCode, null, "still running");
 });
