@@ -202,11 +202,26 @@ test("the .deb: lintian-clean, installs disabled, runs under its SysV script, pu
     // A second start changes nothing; reload keeps the same process serving.
     await root.mustRun(["/etc/init.d/mdserver", "start"], { netns });
     await root.mustRun(["/etc/init.d/mdserver", "reload"], { netns });
+    await root.mustRun(["/etc/init.d/mdserver", "force-reload"], { netns });
     assert.equal(await runningPid(root), pid);
     assert.equal(await fetchHostname(netns), "demo");
+    // restart and try-restart: another process, serving.
+    for (const action of ["restart", "try-restart"]) {
+      const before = await runningPid(root);
+      await root.mustRun(["/etc/init.d/mdserver", action], { netns });
+      const after = await runningPid(root);
+      assert.ok(after !== undefined && after !== before, `${action}: a new process`);
+      await eventually("mdserver to answer", async () => (await fetchHostname(netns)) === "demo");
+    }
     await root.mustRun(["/etc/init.d/mdserver", "stop"]);
     assert.equal(await runningPid(root), undefined);
     assert.equal((await root.run(["/etc/init.d/mdserver", "status"])).code, 3);
+  });
+
+  await t.test("update-rc.d enable makes it start at boot, as the README says", async () => {
+    await root.mustRun(["update-rc.d", "mdserver", "enable"]);
+    const links = await root.mustRun(["sh", "-c", "cd /etc && ls rc2.d rc3.d rc4.d rc5.d"]);
+    assert.equal(links.stdout.match(/S\d\dmdserver/g)?.length, 4, links.stdout);
   });
 
   await t.test("a bad configuration is shown by start, which fails", async () => {
