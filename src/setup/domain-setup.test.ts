@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { isSetUp, setUpDomainXml, SetupError } from "./domain-setup.js";
+import { isSetUp, setUpDomainXml } from "./domain-setup.js";
+import { SetupError } from "./setup-error.js";
 import { NOCLOUD_SERIAL } from "./setup-mode.js";
 
 /** As `virsh dumpxml` writes a domain, with a <metadata> holding an unprefixed <os>. */

@@ -3,6 +3,7 @@
  * <sysinfo type='smbios'> and <smbios mode='sysinfo'/> under <os>, nothing else. Pure, and
  * idempotent: set-up XML comes back unchanged, which is also how "is it set up?" is answered.
  */
+import { SetupError } from "./setup-error.js";
 import { appendChild, insertBefore, removeElement, replaceText } from "./xml-edit.js";
 import { smbiosPlan, isEc2Uuid, type SetupMode, type SystemEntry } from "./setup-mode.js";
 import {
@@ -13,11 +14,6 @@ import {
   textOf,
   type XmlSpan,
 } from "./xml-text.js";
-
-/** A domain that this mode cannot be applied to; the message says why and what to do. */
-export class SetupError extends Error {
-  override readonly name = "SetupError";
-}
 
 /** The domain's UUID, lower case. */
 export function domainUuid(xml: string): string {
