@@ -9,6 +9,7 @@ import { loadConfig } from "../config/load-config.js";
 import { createSources } from "../inventory/create-sources.js";
 import { Inventory } from "../inventory/inventory.js";
 import type { Logger } from "../log/logger.js";
+import { checkSetup, describeFindings } from "../setup/setup-check.js";
 import { UserdataService, type UserdataOrigin } from "../userdata/userdata-service.js";
 import { EXIT, type Command } from "./command.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
@@ -42,6 +43,9 @@ export const listCommand: Command = {
       userdata.close();
     }
     process.stdout.write(formatTable([[...HEADER], ...rows]));
+    // Guests that will never ask: not set up for guest_setup, or no route to the address.
+    const findings = await checkSetup(config);
+    printWarnings(describeFindings(findings, config.mdserver.guest_setup));
     return sources.every((s) => s.health().ok) ? EXIT.ok : EXIT.failure;
   },
 };

@@ -22,20 +22,26 @@ export interface SetupFindings {
 }
 
 /** Checks every configured libvirt URI (none when libvirt is not an instance source). */
-export async function checkSetup(config: Config): Promise<SetupFindings[]> {
+export async function checkSetup(config: Config, signal?: AbortSignal): Promise<SetupFindings[]> {
   if (!config.mdserver.instance_source.includes("libvirt")) return [];
   const findings: SetupFindings[] = [];
-  for (const uri of new Set(config.libvirt.uri)) findings.push(await checkUri(config, uri));
+  for (const uri of new Set(config.libvirt.uri)) {
+    if (signal?.aborted) break;
+    findings.push(await checkUri(config, uri, signal));
+  }
   return findings;
 }
 
-async function checkUri(config: Config, uri: string): Promise<SetupFindings> {
+async function checkUri(config: Config, uri: string, signal?: AbortSignal): Promise<SetupFindings> {
   const shell = new VirshShell({
     virsh: config.libvirt.virsh,
     uri,
     write: false,
     timeoutMs: config.libvirt.timeout * 1000,
   });
+  // Stopping ends virsh, which fails whatever command is waiting.
+  const stop = () => void shell.close();
+  signal?.addEventListener("abort", stop);
   const networks = config.dnsmasq.net_name;
   const unroutedNetworks: string[] = [];
   const notSetUp: string[] = [];
@@ -57,6 +63,7 @@ async function checkUri(config: Config, uri: string): Promise<SetupFindings> {
     const problem = error instanceof Error ? error.message : String(error);
     return { uri, unroutedNetworks, notSetUp, problem };
   } finally {
+    signal?.removeEventListener("abort", stop);
     await shell.close();
   }
 }
