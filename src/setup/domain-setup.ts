@@ -43,6 +43,8 @@ export function setUpDomainXml(xml: string, mode: SetupMode): string {
 
 /** True when `xml` is already set up for `mode` (false where the mode cannot apply). */
 export function isSetUp(xml: string, mode: SetupMode): boolean {
+  // Most domains of a host not set up lack the one mark every mode needs: no need to look.
+  if (!/<smbios\s+mode=["']sysinfo["']/.test(xml)) return false;
   try {
     return setUpDomainXml(xml, mode) === xml;
   } catch (error) {

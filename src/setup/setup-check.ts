@@ -52,11 +52,18 @@ async function checkUri(config: Config, uri: string, signal?: AbortSignal): Prom
     }
     const mode = config.mdserver.guest_setup;
     if (mode !== "none") {
-      for (const name of await names(shell, "list --all --name")) {
-        const xml = await shell.run(`dumpxml --inactive ${quoted(name)}`);
+      const all = await names(shell, "list --all --name");
+      // All asked at once (one session answers them in order, without a round trip each); a
+      // domain gone since the list fails alone and is left out.
+      const definitions = await Promise.all(
+        all.map((name) => shell.run(`dumpxml --inactive ${quoted(name)}`).catch(() => undefined)),
+      );
+      all.forEach((name, i) => {
+        const xml = definitions[i];
+        if (xml === undefined) return;
         const served = domainNetworks(xml).some((n) => networks.includes(n));
         if (served && !isSetUp(xml, mode)) notSetUp.push(name);
-      }
+      });
     }
     return { uri, unroutedNetworks, notSetUp: notSetUp.sort() };
   } catch (error) {

@@ -57,9 +57,14 @@ export class VirshShell {
     });
   }
 
-  /** Runs `command` after the ones before it; resolves with its output, rejects with its errors. */
+  /**
+   * Runs `command`: it is sent at once (commands are pipelined) and answered after the ones
+   * before it. Resolves with its output; rejects with its errors.
+   */
   run(command: string): Promise<string> {
-    const result = this.busy.then(() => this.exchange(command));
+    const seq = ++this.seq;
+    if (this.ended === undefined) this.child.stdin.write(this.framer.script(seq, command));
+    const result = this.busy.then(() => this.reply(seq, command));
     this.busy = result.catch(() => undefined);
     return result;
   }
@@ -74,10 +79,8 @@ export class VirshShell {
     clearTimeout(force);
   }
 
-  private async exchange(command: string): Promise<string> {
-    const seq = ++this.seq;
-    if (this.ended !== undefined) throw new VirshShellError(this.ended);
-    this.child.stdin.write(this.framer.script(seq, command));
+  /** Waits for the reply to command `seq`, once the replies before it have been taken. */
+  private async reply(seq: number, command: string): Promise<string> {
     const deadline = Date.now() + this.options.timeoutMs;
     for (;;) {
       const reply = this.framer.take(seq, command);

@@ -33,8 +33,28 @@ const TOKEN = new RegExp(
   "g",
 );
 
+/**
+ * The last document's scans: a set-up looks up the same elements of one text many times
+ * (an edit makes a new text, which replaces them).
+ */
+let memoText: string | undefined;
+const memo = new Map<string, readonly XmlSpan[]>();
+
 /** The direct children of the region [from, to) (the inside of an element, or a document). */
-export function childSpans(xml: string, from = 0, to = xml.length): XmlSpan[] {
+export function childSpans(xml: string, from = 0, to = xml.length): readonly XmlSpan[] {
+  if (xml !== memoText) {
+    memoText = xml;
+    memo.clear();
+  }
+  const key = `${from}:${to}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const spans = scan(xml, from, to);
+  memo.set(key, spans);
+  return spans;
+}
+
+function scan(xml: string, from: number, to: number): XmlSpan[] {
   const spans: XmlSpan[] = [];
   const stack: Array<{ name: string; start: number; openEnd: number; attributes: string }> = [];
   TOKEN.lastIndex = from;
@@ -59,7 +79,7 @@ export function childSpans(xml: string, from = 0, to = xml.length): XmlSpan[] {
 }
 
 /** The children of `parent` (none for a self-closing one). */
-export function childrenOf(xml: string, parent: XmlSpan): XmlSpan[] {
+export function childrenOf(xml: string, parent: XmlSpan): readonly XmlSpan[] {
   return parent.closeStart === parent.end ? [] : childSpans(xml, parent.openEnd, parent.closeStart);
 }
 
