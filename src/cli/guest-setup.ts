@@ -10,7 +10,7 @@ import { runSetupCommand } from "./setup-command.js";
 const SPEC = {
   name: "guest-setup",
   summary:
-    "Sets up domains so that cloud-init in a stock cloud image finds mdserver: SMBIOS values that its ds-identify reads (OpenStack product name, NoCloud seed URL or Ec2 serial).",
+    "Sets up domains so that cloud-init in stock cloud images finds mdserver (SMBIOS sysinfo).",
   what: "DOMAIN",
   modeOption: true,
   help: `      --mode MODE    openstack, nocloud or ec2 (default: [mdserver] guest_setup)

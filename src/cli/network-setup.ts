@@ -8,8 +8,7 @@ import { runSetupCommand } from "./setup-command.js";
 
 const SPEC = {
   name: "network-setup",
-  summary:
-    "Gives the guests of an isolated libvirt network a route to 169.254.169.254 (a classless static route via the network's address, sent by its dnsmasq); NAT networks need nothing.",
+  summary: "Gives an isolated network's guests a route to 169.254.169.254 (DHCP option 121).",
   what: "NETWORK",
   modeOption: false,
   help: `      --all          every [dnsmasq] net_name network
