@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import type { Config } from "../config/config.js";
 import { DEFAULT_CONFIG_FILE, loadConfig } from "../config/load-config.js";
 import type { SetupOutcome } from "../setup/setup-domains.js";
-import { VirshShell } from "../setup/virsh-shell.js";
+import { VirshShell, VirshShellError } from "../setup/virsh-shell.js";
 import { VERSION } from "../version.js";
 import { EXIT, UsageError } from "./command.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
@@ -77,6 +77,11 @@ export async function runSetupCommand(
   let outcomes: SetupOutcome[];
   try {
     outcomes = await act({ config, shell, scratch, args });
+  } catch (error) {
+    // libvirt could not be read at all (--all lists through it): one line, not a stack.
+    if (!(error instanceof VirshShellError)) throw error;
+    process.stderr.write(`mdserver ${spec.name}: ${uri}: ${error.message}\n`);
+    return EXIT.failure;
   } finally {
     await shell.close();
     await rm(scratch, { recursive: true, force: true });

@@ -94,6 +94,20 @@ test("guest-setup refuses what it cannot do, and says why", async (t) => {
   const badMode = await runCli(["guest-setup", "-c", config, "--mode", "xen", "alpha"]);
   assert.equal(badMode.code, 64);
   assert.match(badMode.stderr, /--mode must be one of openstack, nocloud, ec2/);
+  const away = await runCli([
+    "guest-setup",
+    "-c",
+    config,
+    "--connect",
+    "test:///nonexistent/node.xml",
+    "--all",
+  ]);
+  assert.equal(away.code, 1);
+  assert.match(
+    away.stderr,
+    /^mdserver guest-setup: test:\/\/\/nonexistent\/node\.xml: virsh exited \(1\): .*failed to connect to the hypervisor/m,
+  );
+  assert.doesNotMatch(away.stderr, /\bat \w/, "one line, no stack");
   const nothing = await runCli(["guest-setup", "-c", config]);
   assert.equal(nothing.code, 64);
   const none = await runCli([
