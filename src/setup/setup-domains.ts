@@ -84,10 +84,12 @@ export async function domainsOn(shell: VirshShell, networks: readonly string[]):
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line !== "");
-  const served: string[] = [];
-  for (const name of names) {
-    const xml = await shell.run(`dumpxml --inactive ${quoted(name)}`);
-    if (domainNetworks(xml).some((network) => networks.includes(network))) served.push(name);
-  }
+  // Asked all at once: the session answers in order without a round trip each.
+  const definitions = await Promise.all(
+    names.map((name) => shell.run(`dumpxml --inactive ${quoted(name)}`)),
+  );
+  const served = names.filter((_name, i) =>
+    domainNetworks(definitions[i] ?? "<domain/>").some((network) => networks.includes(network)),
+  );
   return served.sort();
 }
