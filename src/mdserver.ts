@@ -6,6 +6,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config/config.js";
+import { createDnsManager } from "./dns/create-dns.js";
+import type { DnsManager } from "./dns/dns-manager.js";
 import { createDispatcher } from "./frontends/dispatch.js";
 import { createEc2Frontend } from "./frontends/ec2/ec2-frontend.js";
 import { createGuestDocuments } from "./frontends/guest-documents.js";
@@ -32,6 +34,8 @@ export interface StartOptions {
 
 export interface RunningMdserver {
   readonly inventory: Inventory;
+  /** Guest names in DNS, when dnsmasq.manage_addnhosts is on. */
+  readonly dns: DnsManager | undefined;
   /** The addresses actually bound so far (ports resolved). */
   readonly bound: readonly AddressInfo[];
   close(): Promise<void>;
@@ -51,6 +55,13 @@ export async function startMdserver(
     config.libvirt.miss_refresh_interval,
     (message, detail) => log.warn(detail, message),
   );
+  // Fed by inventory changes only (never by requests); it writes in the background.
+  const dns = createDnsManager(
+    config,
+    log,
+    (address, instance) => inventory.lookup(address)?.instance.uuid === instance.uuid,
+  );
+  if (dns) inventory.onChange(dns.listener);
   await inventory.start();
 
   const userdata = new UserdataService(config);
@@ -108,6 +119,7 @@ export async function startMdserver(
   } catch (error) {
     await closeAll(servers);
     await inventory.stop();
+    await dns?.stop();
     throw error;
   }
 
@@ -119,6 +131,7 @@ export async function startMdserver(
 
   return {
     inventory,
+    dns,
     bound,
     close: async () => {
       closed = true;
@@ -127,6 +140,7 @@ export async function startMdserver(
       for (const timer of timers) clearTimeout(timer);
       await closeAll(servers);
       await inventory.stop();
+      await dns?.stop();
       userdata.close();
     },
   };
