@@ -1,13 +1,14 @@
 #!/bin/sh
 # Installs the Debian packages the test suite drives for real (run as root):
 # virsh and libvirtd, dnsmasq, busybox (udhcpc for stand-in guests), dig, curl, cloud-init's
-# Python code, amazon-ec2-utils (ec2-metadata), iproute2 (network namespaces), wrk (benchmarks);
+# Python code, amazon-ec2-utils (ec2-metadata), iproute2 (network namespaces), wrk (benchmarks),
+# virtinst (virt-install, to check the README's recipes);
 # for the packages: help2man (manual page), rpm (rpmbuild), debootstrap (the Debian root the
 # .deb is installed into; lintian and systemd-analyze run there), shellcheck (shell scripts).
 set -eu
 PACKAGES="libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 \
   dnsmasq-base iptables iproute2 busybox bind9-dnsutils curl cloud-init amazon-ec2-utils wrk \
-  help2man rpm debootstrap shellcheck"
+  virtinst help2man rpm debootstrap shellcheck"
 
 missing=""
 for p in $PACKAGES; do

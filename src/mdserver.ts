@@ -10,6 +10,9 @@ import { createDnsManager } from "./dns/create-dns.js";
 import type { DnsManager } from "./dns/dns-manager.js";
 import { createDispatcher } from "./frontends/dispatch.js";
 import { createEc2Frontend } from "./frontends/ec2/ec2-frontend.js";
+import { createGuestDocuments } from "./frontends/guest-documents.js";
+import { createNoCloudFrontend } from "./frontends/nocloud/nocloud-frontend.js";
+import { createOpenStackFrontend } from "./frontends/openstack/openstack-frontend.js";
 import { createServiceFrontend } from "./frontends/service/service-frontend.js";
 import { createHttpServer, listen, type Timeouts } from "./http/http-server.js";
 import { createSources } from "./inventory/create-sources.js";
@@ -17,6 +20,7 @@ import { fallbackIdentities } from "./inventory/fallback-identity.js";
 import { Inventory } from "./inventory/inventory.js";
 import type { InstanceSource } from "./inventory/source.js";
 import type { Logger } from "./log/logger.js";
+import { logSetupFindings } from "./setup/log-setup-findings.js";
 import { UserdataService } from "./userdata/userdata-service.js";
 
 export interface StartOptions {
@@ -61,6 +65,7 @@ export async function startMdserver(
   await inventory.start();
 
   const userdata = new UserdataService(config);
+  const documents = createGuestDocuments(config, userdata);
   const fallback = config.mdserver.fallback_identity
     ? fallbackIdentities(config.mdserver.hostname_prefix)
     : undefined;
@@ -69,7 +74,13 @@ export async function startMdserver(
     (client) =>
       inventory.lookup(client) ??
       inventory.resolve(client).then((found) => found ?? fallback?.(client)),
-    [createServiceFrontend(config), createEc2Frontend(config, userdata)],
+    // The EC2 frontend takes every path the others do not: it comes last.
+    [
+      createServiceFrontend(config),
+      createOpenStackFrontend(config, documents),
+      createNoCloudFrontend(config, documents),
+      createEc2Frontend(config, userdata),
+    ],
   );
 
   const port = options.port ?? config.mdserver.port;
@@ -112,12 +123,20 @@ export async function startMdserver(
     throw error;
   }
 
+  // Guests that will never ask (not set up, no route): told once, in the background, so that
+  // start-up does not wait on it. Sources given by the caller (tests) are not libvirt's.
+  const stopCheck = new AbortController();
+  const checked =
+    options.sources === undefined ? logSetupFindings(config, log, stopCheck.signal) : undefined;
+
   return {
     inventory,
     dns,
     bound,
     close: async () => {
       closed = true;
+      stopCheck.abort();
+      await checked;
       for (const timer of timers) clearTimeout(timer);
       await closeAll(servers);
       await inventory.stop();

@@ -13,6 +13,7 @@ import { dnsNamesByAddress } from "../dns/dns-records.js";
 import { createSources } from "../inventory/create-sources.js";
 import { Inventory } from "../inventory/inventory.js";
 import type { Logger } from "../log/logger.js";
+import { checkSetup, describeFindings } from "../setup/setup-check.js";
 import { UserdataService, type UserdataOrigin } from "../userdata/userdata-service.js";
 import { EXIT, type Command } from "./command.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
@@ -55,6 +56,8 @@ export const listCommand: Command = {
     }
     for (const problem of dnsProblems) log.warn(`DNS: ${problem}`);
     process.stdout.write(formatTable([header, ...rows]));
+    // Guests that will never ask: not set up for guest_setup, or no route to the address.
+    printWarnings(describeFindings(await checkSetup(config), config.mdserver.guest_setup));
     const ok = sources.every((s) => s.health().ok) && dnsProblems.length === 0;
     return ok ? EXIT.ok : EXIT.failure;
   },
