@@ -14,8 +14,7 @@ import { fileURLToPath } from "node:url";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 
-// The Expat ("MIT") license every bundled package is under; a package whose license file says
-// anything else stops the build rather than being misdescribed.
+// The Expat ("MIT") license most bundled packages are under.
 const EXPAT = `Permission is hereby granted, free of charge, to any person obtaining a copy
 of this software and associated documentation files (the "Software"), to deal
 in the Software without restriction, including without limitation the rights
@@ -33,6 +32,42 @@ AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
 LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
 OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
 SOFTWARE.`;
+
+// The BSD 3-clause license (jsdiff, for guest-setup --dry-run), from its conditions on.
+const BSD_3_CLAUSE = `Redistribution and use in source and binary forms, with or without
+modification, are permitted provided that the following conditions are met:
+
+1. Redistributions of source code must retain the above copyright notice, this
+   list of conditions and the following disclaimer.
+
+2. Redistributions in binary form must reproduce the above copyright notice,
+   this list of conditions and the following disclaimer in the documentation
+   and/or other materials provided with the distribution.
+
+3. Neither the name of the copyright holder nor the names of its
+   contributors may be used to endorse or promote products derived from
+   this software without specific prior written permission.
+
+THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"
+AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.`;
+
+/**
+ * The licenses a bundled package may be under: its package.json names one (SPDX), its license
+ * file must hold that text, and the copyright file names it as Debian does. A package under
+ * any other license stops the build rather than being misdescribed.
+ */
+const LICENSES = {
+  MIT: { debian: "Expat", text: EXPAT },
+  "BSD-3-Clause": { debian: "BSD-3-clause", text: BSD_3_CLAUSE },
+};
 
 const out = process.argv[2];
 if (!out) throw new Error("usage: node packaging/bundle.mjs OUTDIR");
@@ -81,20 +116,28 @@ Comment: /usr/lib/mdserver/mdserver.js holds mdserver and, bundled into it by es
 Copyright: the mdserver contributors
 License: Expat`,
   ];
+  const used = new Set();
   for (const [name, dir] of packages) {
     const meta = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    if (meta.license !== "MIT") throw new Error(`${name}: license "${meta.license}", not MIT`);
+    const license = LICENSES[meta.license];
+    if (license === undefined) {
+      throw new Error(`${name}: license "${meta.license}" is not one of ${Object.keys(LICENSES)}`);
+    }
+    used.add(meta.license);
     paragraphs.push(`Files: node_modules/${name}/*
-Copyright: ${holders(name, dir, meta).join("\n ")}
-License: Expat
+Copyright: ${holders(name, dir, meta, license.text).join("\n ")}
+License: ${license.debian}
 Comment: ${name} ${meta.version}`);
   }
-  paragraphs.push(`License: Expat\n${EXPAT.replace(/^$/gm, ".").replace(/^/gm, " ")}`);
+  for (const spdx of ["MIT", ...[...used].filter((l) => l !== "MIT").sort()]) {
+    const { debian, text } = LICENSES[spdx];
+    paragraphs.push(`License: ${debian}\n${text.replace(/^$/gm, ".").replace(/^/gm, " ")}`);
+  }
   return `${paragraphs.join("\n\n")}\n`;
 }
 
 /** Who holds the copyright: the license file's "Copyright" lines, else package.json's author. */
-function holders(name, dir, meta) {
+function holders(name, dir, meta, licenseText) {
   const author = typeof meta.author === "string" ? meta.author : meta.author?.name;
   const file = readdirSync(dir).find((f) => /^licen[cs]e(\.(md|txt))?$/i.test(f));
   if (file === undefined) {
@@ -102,8 +145,8 @@ function holders(name, dir, meta) {
     return [author];
   }
   const text = readFileSync(join(dir, file), "utf8");
-  if (!normalised(text).includes(normalised(EXPAT))) {
-    throw new Error(`${name}: ${file} is not the Expat (MIT) license text`);
+  if (!normalised(text).includes(normalised(licenseText))) {
+    throw new Error(`${name}: ${file} is not the text of its license, ${meta.license}`);
   }
   // The notice runs from its "Copyright" line to the next blank line.
   const notice = /^\s*Copyright[^\n]*(\n[^\n]+)*/im.exec(text);
