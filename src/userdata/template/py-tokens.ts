@@ -1,0 +1,202 @@
+/**
+ * Tokenizes the Python of one code line or `{{…}}` for the parser: names, numbers, strings
+ * (with Python's escapes) and operators. Positions are offsets in the template source. Pure.
+ */
+import { CompileError } from "./errors.js";
+import { MAX_INT } from "./limits.js";
+import type { MappedText } from "./mapped-text.js";
+
+/** One token; `at` is its offset in the template source. */
+export type Token =
+  | { readonly t: "name"; readonly v: string; readonly at: number }
+  | { readonly t: "int"; readonly v: bigint; readonly at: number }
+  | { readonly t: "float"; readonly v: number; readonly at: number }
+  | { readonly t: "str"; readonly v: string; readonly at: number }
+  | { readonly t: "op"; readonly v: string; readonly at: number }
+  | { readonly t: "end"; readonly v: ""; readonly at: number };
+
+/** Python's reserved words (3.11). */
+export const KEYWORDS = new Set(
+  (
+    "False None True and as assert async await break class continue def del elif else except " +
+    "finally for from global if import in is lambda nonlocal not or pass raise return try " +
+    "while with yield"
+  ).split(" "),
+);
+
+const OPERATORS = [
+  "**=", "//=", ">>=", "<<=", "...", "!=", "==", "<=", ">=", "//", "**", "->", ":=", "+=", "-=",
+  "*=", "/=", "%=", "&=", "|=", "^=", "@=", "<<", ">>", "+", "-", "*", "/", "%", "@", "&", "|",
+  "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "=",
+];
+
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+const NUMBER =
+  /0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9](?:_?[0-9])*)?/y;
+const STRING_PREFIX = /(?:[rRuUbBfF]|[bB][rR]|[rR][bB]|[fF][rR]|[rR][fF])?(?='|")/y;
+const SPACE = /[ \t\f]+/y;
+
+/** The tokens of `code`, ending with an "end" token. */
+export function tokenize(code: MappedText): Token[] {
+  return new Tokenizer(code).run();
+}
+
+class Tokenizer {
+  private i = 0;
+  private readonly out: Token[] = [];
+
+  constructor(private readonly code: MappedText) {}
+
+  private at(index = this.i): number {
+    return this.code.sourceOffset(index);
+  }
+
+  private fail(problem: string, index = this.i): never {
+    throw new CompileError(problem, this.at(index));
+  }
+
+  run(): Token[] {
+    const s = this.code.text;
+    while (this.i < s.length) {
+      const ch = s[this.i] as string;
+      if (this.skip(SPACE)) continue;
+      if (ch === "\n" || ch === "\r") {
+        this.i++;
+        continue;
+      }
+      if (ch === "\\" && (s[this.i + 1] === "\n" || s.startsWith("\r\n", this.i + 1))) {
+        this.i += s[this.i + 1] === "\n" ? 2 : 3;
+        continue;
+      }
+      if (ch === "#") this.fail("a comment cannot be inside {{ }}");
+      const prefix = this.match(STRING_PREFIX);
+      if (prefix !== undefined) {
+        this.string(prefix);
+        continue;
+      }
+      if (/[0-9]/.test(ch) || (ch === "." && /[0-9]/.test(s[this.i + 1] ?? ""))) {
+        this.number();
+        continue;
+      }
+      const name = this.match(NAME);
+      if (name !== undefined) {
+        this.out.push({ t: "name", v: name, at: this.at(this.i - name.length) });
+        continue;
+      }
+      if (/[\p{L}\p{Nl}]/u.test(ch)) this.fail("only ASCII names are supported");
+      const op = OPERATORS.find((o) => s.startsWith(o, this.i));
+      if (op === undefined) this.fail(`invalid character ${JSON.stringify(ch)}`);
+      this.out.push({ t: "op", v: op, at: this.at() });
+      this.i += op.length;
+    }
+    this.out.push({ t: "end", v: "", at: this.at(s.length) });
+    return this.out;
+  }
+
+  private skip(re: RegExp): boolean {
+    return this.match(re) !== undefined;
+  }
+
+  private match(re: RegExp): string | undefined {
+    re.lastIndex = this.i;
+    const m = re.exec(this.code.text);
+    if (m === null) return undefined;
+    this.i += m[0].length;
+    return m[0];
+  }
+
+  private number(): void {
+    const start = this.i;
+    const text = this.match(NUMBER) as string;
+    const after = this.code.text.slice(this.i);
+    if (/^[jJ]/.test(after)) this.fail("complex numbers are not supported", start);
+    const word = /^[A-Za-z0-9_]+/.exec(after);
+    if (word !== null && !KEYWORDS.has(word[0])) this.fail("invalid decimal literal", start);
+    const digits = text.replace(/_/g, "");
+    const at = this.at(start);
+    if (/^0[xXoObB]/.test(digits) || /^[0-9]+$/.test(digits)) {
+      if (/^0+[1-9]/.test(digits)) {
+        this.fail("leading zeros in decimal integer literals are not permitted", start);
+      }
+      const v = BigInt(digits);
+      if (v > MAX_INT) this.fail("integer literal too large", start);
+      this.out.push({ t: "int", v, at });
+    } else {
+      this.out.push({ t: "float", v: Number(digits), at });
+    }
+  }
+
+  private string(prefix: string): void {
+    const start = this.i - prefix.length;
+    const lower = prefix.toLowerCase();
+    if (lower.includes("b")) this.fail("bytes literals are not supported", start);
+    if (lower.includes("f")) this.fail("f-strings are not supported (use str.format())", start);
+    const raw = lower.includes("r");
+    const s = this.code.text;
+    const q = s[this.i] as string;
+    const triple = s.startsWith(q.repeat(3), this.i);
+    const close = triple ? q.repeat(3) : q;
+    this.i += close.length;
+    let value = "";
+    for (;;) {
+      if (this.i >= s.length) this.fail("unterminated string literal", start);
+      if (s.startsWith(close, this.i)) break;
+      const ch = s[this.i] as string;
+      if (ch === "\n" && !triple) this.fail("unterminated string literal", start);
+      if (ch === "\\") {
+        value += raw ? this.rawEscape() : this.escape(start);
+        continue;
+      }
+      value += ch;
+      this.i++;
+    }
+    this.i += close.length;
+    // Adjacent literals are one string, as in Python: 'a' 'b' == 'ab'.
+    const last = this.out[this.out.length - 1];
+    if (last?.t === "str") {
+      this.out[this.out.length - 1] = { t: "str", v: last.v + value, at: last.at };
+    } else {
+      this.out.push({ t: "str", v: value, at: this.at(start) });
+    }
+  }
+
+  private rawEscape(): string {
+    const s = this.code.text;
+    const next = s[this.i + 1];
+    this.i += next === undefined ? 1 : 2;
+    return next === undefined ? "\\" : `\\${next}`;
+  }
+
+  private escape(start: number): string {
+    const s = this.code.text;
+    const c = s[this.i + 1];
+    if (c === undefined) this.fail("unterminated string literal", start);
+    const simple: Record<string, string> = {
+      "\n": "", "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r",
+      t: "\t", v: "\v",
+    };
+    if (c in simple) {
+      this.i += 2;
+      return simple[c] as string;
+    }
+    const octal = /^[0-7]{1,3}/.exec(s.slice(this.i + 1, this.i + 4));
+    if (octal) {
+      this.i += 1 + octal[0].length;
+      return String.fromCodePoint(parseInt(octal[0], 8));
+    }
+    const width = c === "x" ? 2 : c === "u" ? 4 : c === "U" ? 8 : 0;
+    if (width > 0) {
+      const hex = s.slice(this.i + 2, this.i + 2 + width);
+      if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(hex)) {
+        this.fail(`truncated \\${c} escape in a string`);
+      }
+      const cp = parseInt(hex, 16);
+      if (cp > 0x10ffff) this.fail("illegal Unicode character in a string");
+      this.i += 2 + width;
+      return String.fromCodePoint(cp);
+    }
+    if (c === "N") this.fail("\\N{…} escapes are not supported");
+    this.i += 2;
+    return `\\${c}`;
+  }
+}
