@@ -98,7 +98,7 @@ export type OutputPart = string | { readonly expr: Expr; readonly raw: boolean }
 
 /** A statement. */
 export type Stmt =
-  | { readonly k: "text"; readonly parts: readonly OutputPart[] }
+  | { readonly k: "text"; readonly parts: readonly OutputPart[]; readonly at: number }
   | {
       readonly k: "if";
       readonly branches: readonly { readonly test: Expr; readonly body: readonly Stmt[] }[];

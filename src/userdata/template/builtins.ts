@@ -12,6 +12,11 @@ import { pyRepr, pyStr, tooLarge } from "./py-repr.js";
 import { iterate, length, materialize, toIndex } from "./py-sequence.js";
 import { type CallArgs, hashKey, PyFunc, PyIter, PyList, PyRange, PyTuple, type PyValue, type Runtime, typeName } from "./py-values.js";
 
+/** Argument `index`, or the keyword `name`; undefined when neither was given (None is null). */
+export function argument(call: CallArgs, index: number, name: string): PyValue | undefined {
+  return index < call.args.length ? (call.args[index] as PyValue) : call.kwargs.get(name);
+}
+
 /** Checks the argument count and keyword names; returns the positional arguments. */
 export function expectArgs(name: string, call: CallArgs, min: number, max: number, keywords: string[] = []): readonly PyValue[] {
   for (const key of call.kwargs.keys()) {
@@ -69,8 +74,9 @@ function range(call: CallArgs): PyValue {
 }
 
 function enumerate(call: CallArgs, rt: Runtime): PyValue {
-  const [it, startArg] = expectArgs("enumerate", call, 1, 2, ["start"]);
-  const start = toIndex(startArg ?? call.kwargs.get("start") ?? 0n, "'start' must be an integer");
+  const [it] = expectArgs("enumerate", call, 1, 2, ["start"]);
+  const startArg = argument(call, 1, "start");
+  const start = startArg === undefined ? 0n : toIndex(startArg, `'${typeName(startArg)}' object cannot be interpreted as an integer`);
   const source = iterate(it as PyValue, rt);
   return new PyIter("enumerate", (function* () {
     let i = start;
@@ -102,8 +108,8 @@ function reversed(call: CallArgs, rt: Runtime): PyValue {
 }
 
 function sum(call: CallArgs, rt: Runtime): PyValue {
-  const [it, startArg] = expectArgs("sum", call, 1, 2, ["start"]);
-  let total: PyValue = startArg !== undefined ? startArg : (call.kwargs.get("start") ?? 0n);
+  const [it] = expectArgs("sum", call, 1, 2, ["start"]);
+  let total: PyValue = argument(call, 1, "start") ?? 0n;
   if (typeof total === "string") throw new PyError("TypeError", "sum() can't sum strings [use ''.join(seq) instead]");
   for (const item of iterate(it as PyValue, rt)) total = binaryOp("+", total, item, rt);
   return total;
@@ -132,10 +138,13 @@ const BUILTINS: Record<string, Impl> = {
   },
   bool: (call) => truthy(expectArgs("bool", call, 0, 1)[0] ?? false),
   enumerate,
-  float: (call) => toFloat(expectArgs("float", call, 0, 1)[0] ?? 0),
+  float: (call) => {
+    const [x] = expectArgs("float", call, 0, 1);
+    return x === undefined ? 0 : toFloat(x);
+  },
   int: (call) => {
-    const [x, base] = expectArgs("int", call, 0, 2, ["base"]);
-    const b = base ?? call.kwargs.get("base");
+    const [x] = expectArgs("int", call, 0, 2, ["base"]);
+    const b = argument(call, 1, "base");
     return x === undefined ? 0n : toInt(x, b === undefined ? undefined : toIndex(b, "base must be an integer"));
   },
   len: (call) => BigInt(length(expectArgs("len", call, 1, 1)[0] as PyValue)),
@@ -147,7 +156,8 @@ const BUILTINS: Record<string, Impl> = {
   reversed,
   sorted,
   str: (call, rt) => {
-    const s = pyStr(expectArgs("str", call, 0, 1)[0] ?? "", rt);
+    const [x] = expectArgs("str", call, 0, 1);
+    const s = x === undefined ? "" : pyStr(x, rt);
     if (s.length > MAX_SIZE) throw tooLarge();
     return s;
   },

@@ -2,7 +2,7 @@
  * Runs a parsed template: writes text and `{{…}}` output, takes branches, runs loops (with
  * `break`, `continue` and `else`), assigns names. Output is capped at MAX_SIZE. Pure.
  */
-import type { Stmt } from "./ast.js";
+import type { Expr, Stmt } from "./ast.js";
 import { PyError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { htmlEscape } from "./html-escape.js";
@@ -39,11 +39,8 @@ export class Executor {
     switch (stmt.k) {
       case "text":
         for (const part of stmt.parts) {
-          if (typeof part === "string") this.write(part);
-          else {
-            const text = pyStr(this.ev.eval(part.expr), this.ev);
-            this.write(part.raw ? text : htmlEscape(text));
-          }
+          if (typeof part === "string") this.write(part, stmt.at);
+          else this.print(part.expr, part.raw);
         }
         return "next";
       case "if":
@@ -58,8 +55,7 @@ export class Executor {
           try {
             next = items.next();
           } catch (error) {
-            if (error instanceof PyError && error.at === undefined) error.at = stmt.iter.at;
-            throw error;
+            throw placed(error, stmt.iter.at);
           }
           if (next.done) break;
           this.ev.assign(stmt.target, next.value);
@@ -77,8 +73,7 @@ export class Executor {
         try {
           this.ev.env.set(stmt.name, binaryOp(stmt.op, this.ev.lookup(stmt.name), value, this.ev));
         } catch (error) {
-          if (error instanceof PyError && error.at === undefined) error.at = stmt.at;
-          throw error;
+          throw placed(error, stmt.at);
         }
         return "next";
       }
@@ -93,9 +88,27 @@ export class Executor {
     }
   }
 
-  private write(text: string): void {
+  /** `{{expr}}` (escaped as bottle does) or `{{!expr}}`. */
+  private print(expr: Expr, raw: boolean): void {
+    const value = this.ev.eval(expr);
+    let text: string;
+    try {
+      text = pyStr(value, this.ev);
+    } catch (error) {
+      throw placed(error, expr.at);
+    }
+    this.write(raw ? text : htmlEscape(text), expr.at);
+  }
+
+  private write(text: string, at: number): void {
     this.size += text.length;
-    if (this.size > MAX_SIZE) throw tooLarge();
+    if (this.size > MAX_SIZE) throw placed(tooLarge(), at);
     this.out.push(text);
   }
+}
+
+/** Gives a PyError without a place the place `at`. */
+function placed(error: unknown, at: number): unknown {
+  if (error instanceof PyError && error.at === undefined) error.at = at;
+  return error;
 }

@@ -8,7 +8,7 @@
 export const MAX_SIZE = 1024 * 1024;
 
 /** Work units per rendering: loop iterations, items visited by len/sorted/join/comparisons/repr… */
-export const MAX_STEPS = 2_000_000;
+export const MAX_STEPS = 1_000_000;
 
 /** Largest integer magnitude (Python's ints are unbounded; 2**256 is plenty for templates). */
 export const MAX_INT = 2n ** 256n;

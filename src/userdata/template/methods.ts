@@ -2,10 +2,10 @@
  * The methods a template can call: str methods, dict.get/items/keys/values, and list/tuple
  * count/index. A method on a value of another type fails as Python's AttributeError does. Pure.
  */
-import { expectArgs } from "./builtins.js";
+import { argument, expectArgs } from "./builtins.js";
 import { PyError } from "./errors.js";
 import { MAX_SIZE } from "./limits.js";
-import { pyEq } from "./py-compare.js";
+import { pyEq, truthy } from "./py-compare.js";
 import { tooLarge } from "./py-repr.js";
 import { iterate, toIndex } from "./py-sequence.js";
 import { codePoints, pyLength, rsplitWhitespace, splitLines, splitWhitespace, stripChars } from "./py-str.js";
@@ -24,7 +24,7 @@ function optionalStr(v: PyValue | undefined, what: string): string | null {
 }
 
 function maxsplit(call: CallArgs, index: number): number {
-  const v = call.args[index] ?? call.kwargs.get("maxsplit") ?? -1n;
+  const v = argument(call, index, "maxsplit") ?? -1n;
   return Number(toIndex(v, `'${typeName(v)}' object cannot be interpreted as an integer`));
 }
 
@@ -35,7 +35,7 @@ function checked(s: string): string {
 
 function split(self: string, call: CallArgs, fromRight: boolean): PyValue {
   expectArgs(fromRight ? "rsplit" : "split", call, 0, 2, ["sep", "maxsplit"]);
-  const sep = optionalStr(call.args[0] ?? call.kwargs.get("sep"), "sep");
+  const sep = optionalStr(argument(call, 0, "sep"), "sep");
   const limit = maxsplit(call, 1);
   if (sep === null) return new PyList(fromRight ? rsplitWhitespace(self, limit) : splitWhitespace(self, limit));
   if (sep === "") throw new PyError("ValueError", "empty separator");
@@ -121,8 +121,8 @@ const STR_METHODS: Record<string, Method<string>> = {
   split: (self, call) => split(self, call, false),
   rsplit: (self, call) => split(self, call, true),
   splitlines: (self, call) => {
-    const [keep] = expectArgs("splitlines", call, 0, 1, ["keepends"]);
-    return new PyList(splitLines(self, Boolean(keep ?? call.kwargs.get("keepends") ?? false)));
+    expectArgs("splitlines", call, 0, 1, ["keepends"]);
+    return new PyList(splitLines(self, truthy(argument(call, 0, "keepends") ?? false)));
   },
   replace,
   join,

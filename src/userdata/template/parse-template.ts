@@ -17,7 +17,7 @@ export function parseTemplate(source: string): Stmt[] {
     const parts: OutputPart[] = line.parts.map((part) =>
       typeof part === "string" ? part : { expr: parseInline(part.code, part.at), raw: part.raw },
     );
-    return { level: line.level, at: line.at, item: { k: "text", parts } };
+    return { level: line.level, at: line.at, item: { k: "text", parts, at: line.at } };
   });
   return buildBlocks(placed);
 }

@@ -40,7 +40,7 @@ export function pyRepr(v: PyValue, rt: Runtime, depth = 0): string {
     return `range(${v.start}, ${v.stop}${step})`;
   }
   if (v instanceof PyView) return `${v.typeName}([${items(v.items())}])`;
-  const what = v instanceof PyFunc ? `the function ${v.name}` : `a ${(v as PyIter).typeName} object`;
+  const what = v instanceof PyFunc ? `the function ${v.name}` : `an object of type '${(v as PyIter).typeName}'`;
   throw new PyError("TypeError", `cannot print ${what} (Python would print a memory address)`);
 }
 
