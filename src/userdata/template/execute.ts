@@ -7,7 +7,7 @@ import { PyError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { htmlEscape } from "./html-escape.js";
 import { MAX_SIZE } from "./limits.js";
-import { binaryOp } from "./py-arith.js";
+import { inPlaceOp } from "./py-arith.js";
 import { truthy } from "./py-compare.js";
 import { pyStr, tooLarge } from "./py-repr.js";
 import { iterate } from "./py-sequence.js";
@@ -71,7 +71,7 @@ export class Executor {
       case "augassign": {
         const value = this.ev.eval(stmt.value);
         try {
-          this.ev.env.set(stmt.name, binaryOp(stmt.op, this.ev.lookup(stmt.name), value, this.ev));
+          this.ev.env.set(stmt.name, inPlaceOp(stmt.op, this.ev.lookup(stmt.name), value, this.ev));
         } catch (error) {
           throw placed(error, stmt.at);
         }

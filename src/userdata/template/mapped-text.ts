@@ -94,6 +94,11 @@ export class MappedTextBuilder {
     return this.text.length;
   }
 
+  /** The text so far. */
+  get current(): string {
+    return this.text;
+  }
+
   /** The text built; `fallback` is the position reported for an empty text. */
   build(fallback: number): MappedText {
     return MappedText.fromParts(this.text, this.at, this.from, fallback);

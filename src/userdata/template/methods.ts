@@ -5,12 +5,12 @@
 import { argument, expectArgs } from "./builtins.js";
 import { PyError } from "./errors.js";
 import { MAX_SIZE } from "./limits.js";
-import { pyEq, truthy } from "./py-compare.js";
-import { tooLarge } from "./py-repr.js";
-import { iterate, toIndex } from "./py-sequence.js";
+import { numeric, pyEq, truthy } from "./py-compare.js";
+import { pyRepr, tooLarge } from "./py-repr.js";
+import { contains, iterate, materialize, toIndex } from "./py-sequence.js";
 import { codePoints, pyLength, rsplitWhitespace, splitLines, splitWhitespace, stripChars } from "./py-str.js";
 import { strFormat } from "./str-format.js";
-import { type CallArgs, PyDict, PyList, PyTuple, type PyValue, PyView, type Runtime, typeName } from "./py-values.js";
+import { type CallArgs, PyDict, PyList, PyRange, PyTuple, type PyValue, PyView, type Runtime, typeName } from "./py-values.js";
 
 type Method<T> = (self: T, call: CallArgs, rt: Runtime) => PyValue;
 
@@ -162,15 +162,28 @@ const DICT_METHODS: Record<string, Method<PyDict>> = {
   values: (self, call) => (expectArgs("values", call, 0, 0), new PyView("dict_values", self)),
 };
 
-const SEQUENCE_METHODS: Record<string, Method<PyList | PyTuple>> = {
+/** Position of `x` in a list, tuple or range, or -1 (ranges answer ints without iterating). */
+function position(self: PyList | PyTuple | PyRange, x: PyValue, rt: Runtime): number {
+  if (self instanceof PyRange && typeof numeric(x) === "bigint") {
+    return contains(self, x, rt) ? Number(((numeric(x) as bigint) - self.start) / self.step) : -1;
+  }
+  const items = self instanceof PyRange ? materialize(self, rt) : self.items;
+  return items.findIndex((item) => (rt.spend(1), item === x || pyEq(item, x, rt)));
+}
+
+const SEQUENCE_METHODS: Record<string, Method<PyList | PyTuple | PyRange>> = {
   count: (self, call, rt) => {
     const [x] = expectArgs("count", call, 1, 1) as [PyValue];
+    if (self instanceof PyRange) return position(self, x, rt) < 0 ? 0n : 1n;
     return BigInt(self.items.filter((item) => (rt.spend(1), item === x || pyEq(item, x, rt))).length);
   },
   index: (self, call, rt) => {
     const [x] = expectArgs("index", call, 1, 1) as [PyValue];
-    const at = self.items.findIndex((item) => (rt.spend(1), item === x || pyEq(item, x, rt)));
-    if (at < 0) throw new PyError("ValueError", `${self instanceof PyList ? "list.index(x)" : "tuple.index(x)"}: x not in ${typeName(self)}`);
+    const at = position(self, x, rt);
+    if (at < 0) {
+      const what = self instanceof PyRange ? `${pyRepr(x, rt)} is not in range` : `${typeName(self)}.index(x): x not in ${typeName(self)}`;
+      throw new PyError("ValueError", what);
+    }
     return BigInt(at);
   },
 };
@@ -187,7 +200,7 @@ export function callMethod(self: PyValue, name: string, call: CallArgs, rt: Runt
   let impl: Method<never> | undefined;
   if (typeof self === "string") impl = STR_METHODS[name];
   else if (self instanceof PyDict) impl = DICT_METHODS[name];
-  else if (self instanceof PyList || self instanceof PyTuple) impl = SEQUENCE_METHODS[name];
+  else if (self instanceof PyList || self instanceof PyTuple || self instanceof PyRange) impl = SEQUENCE_METHODS[name];
   if (impl === undefined) throw new PyError("AttributeError", `'${typeName(self)}' object has no attribute '${name}'`);
   return (impl as Method<PyValue>)(self, call, rt);
 }

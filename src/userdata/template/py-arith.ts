@@ -9,6 +9,7 @@ import { MAX_INT, MAX_SIZE } from "./limits.js";
 import { numeric } from "./py-compare.js";
 import { tooLarge } from "./py-repr.js";
 import { pyLength } from "./py-str.js";
+import { materialize } from "./py-sequence.js";
 import { printfFormat } from "./printf-format.js";
 import { PyList, PyTuple, type PyValue, type Runtime, typeName } from "./py-values.js";
 
@@ -141,6 +142,14 @@ function repeat(seq: PyValue, times: bigint, other: PyValue): PyValue {
     return seq instanceof PyList ? new PyList(items) : new PyTuple(items);
   }
   throw unsupported("*", seq, other);
+}
+
+/** `a OP= b`: as `a OP b`, except that a list extends with any iterable (`xs += 'ab'`). */
+export function inPlaceOp(op: BinaryOp, a: PyValue, b: PyValue, rt: Runtime): PyValue {
+  if (op !== "+" || !(a instanceof PyList)) return binaryOp(op, a, b, rt);
+  const more = materialize(b, rt);
+  if (a.items.length + more.length > MAX_SIZE) throw tooLarge();
+  return new PyList([...a.items, ...more]);
 }
 
 /** -v and +v. */

@@ -94,6 +94,7 @@ class StplLexer {
   private readCode(multiline: boolean, start: number): void {
     const source = this.source;
     let code = new MappedTextBuilder();
+    let comment: number | undefined;
     for (;;) {
       const rest = source.slice(this.offset);
       const m = TOKEN.exec(rest);
@@ -106,14 +107,15 @@ class StplLexer {
       code.add(rest.slice(0, m.index), this.offset);
       const at = this.offset + m.index;
       this.offset = at + m[0].length;
-      const [, str, comment, open, close, block, next, end, blockEnd] = m;
+      const [, str, hash, open, close, block, next, end, blockEnd] = m;
       const keyword = block ?? next;
       if ((code.length > 0 || this.parenDepth > 0) && keyword !== undefined) {
         code.add(keyword, at); // a keyword inside an expression: `a if b else c`
       } else if (str !== undefined) {
         code.add(str, at);
-      } else if (comment !== undefined) {
-        if (multiline && strip(comment).endsWith("%>")) multiline = false;
+      } else if (hash !== undefined) {
+        comment = at;
+        if (multiline && strip(hash).endsWith("%>")) multiline = false;
       } else if (open !== undefined) {
         this.parenDepth++;
         code.add(open, at);
@@ -133,32 +135,47 @@ class StplLexer {
         if (multiline) multiline = false;
         else code.add(blockEnd, at);
       } else {
-        this.writeCode(code.build(at));
+        this.writeCode(code.build(at), comment);
         code = new MappedTextBuilder();
+        comment = undefined;
         this.indentMod = 0;
         if (!multiline) return;
       }
     }
   }
 
-  /** One line of code; lines inside open brackets join the line that opened them (as Python does). */
-  private writeCode(raw: MappedText): void {
+  /**
+   * One line of code. Python joins lines inside open brackets (skipping blank ones), and a
+   * line ending in a backslash with the next line, whatever it is: a blank line ends the
+   * statement, and after a line that is only a backslash, text prints as it would alone.
+   * `comment`: where a comment starts on this line (bottle keeps it in the code).
+   */
+  private writeCode(raw: MappedText, comment?: number): void {
     const code = raw.strip();
+    if (comment !== undefined && code.text.endsWith("\\")) {
+      throw new CompileError("unexpected character after line continuation character", comment);
+    }
     const level = Math.max(0, this.indent + this.indentMod);
-    if (this.pending) {
-      if (code.text !== "") code.appendTo(this.pending.code.add("\n", code.sourceOffset(0)));
-    } else if (code.text !== "") {
-      if (this.parenDepth === 0) {
-        this.lines.push({ kind: "code", level, code });
-        return;
-      }
+    const pending = this.pending;
+    if (pending !== undefined) {
+      const afterBackslash = pending.code.current.endsWith("\\");
+      if (code.text === "" && !afterBackslash) return;
+      code.appendTo(pending.code.add("\n", code.sourceOffset(0)));
+    } else if (code.text === "") {
+      return;
+    } else if (this.parenDepth === 0 && !code.text.endsWith("\\")) {
+      this.lines.push({ kind: "code", level, code });
+      return;
+    } else {
       const builder = new MappedTextBuilder();
       code.appendTo(builder);
       this.pending = { level, code: builder, at: code.sourceOffset(0) };
     }
-    if (this.pending && this.parenDepth === 0) {
-      const { level: first, code: joined, at } = this.pending;
-      this.lines.push({ kind: "code", level: first, code: joined.build(at) });
+    const joined = this.pending as Pending;
+    if (this.parenDepth === 0 && !joined.code.current.endsWith("\\")) {
+      if (joined.code.current.trim() !== "\\") {
+        this.lines.push({ kind: "code", level: joined.level, code: joined.code.build(joined.at) });
+      }
       this.pending = undefined;
     }
   }
@@ -168,6 +185,7 @@ class StplLexer {
     const text = this.text.build(this.offset);
     this.text = new MappedTextBuilder();
     if (text.text === "") return;
+    if (this.pending?.code.current === "\\") this.pending = undefined;
     if (this.pending) throw unclosed(this.pending);
     const parts: TextPart[] = [];
     let pos = 0;
@@ -201,8 +219,8 @@ class StplLexer {
 }
 
 function unclosed(pending: Pending): CompileError {
-  return new CompileError(
-    "a bracket opened on this code line is not closed before the next text (or the end)",
-    pending.at,
-  );
+  const what = pending.code.current.endsWith("\\")
+    ? "this code line ends in a backslash but no code line follows"
+    : "a bracket opened on this code line is not closed before the next text (or the end)";
+  return new CompileError(what, pending.at);
 }
