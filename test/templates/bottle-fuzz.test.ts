@@ -49,7 +49,10 @@ test(`${COUNT} random templates render as bottle 0.12 renders them`, () => {
       }
       assert.equal(got instanceof TemplateError ? got.message : got, want.output, context);
     } else {
-      assert.ok(got instanceof TemplateError, `${context}: the engine rendered ${JSON.stringify(got)}`);
+      assert.ok(
+        got instanceof TemplateError,
+        `${context}: the engine rendered ${JSON.stringify(got)}`,
+      );
     }
   });
   // Not vacuous: most templates render, so their bytes are compared.

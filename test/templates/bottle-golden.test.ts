@@ -41,9 +41,20 @@ for (const c of errorCases) {
 }
 
 test("the committed fixtures are what the installed bottle 0.12 renders", () => {
-  const run = spawnSync("/usr/bin/python3", [GENERATOR, "--check"], { encoding: "utf8", timeout: 120_000 });
-  assert.equal(run.error, undefined, "python3-bottle is a test dependency (scripts/install-test-deps.sh)");
+  const run = spawnSync("/usr/bin/python3", [GENERATOR, "--check"], {
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  assert.equal(
+    run.error,
+    undefined,
+    "python3-bottle is a test dependency (scripts/install-test-deps.sh)",
+  );
   const total = renderCases.length + errorCases.length;
-  assert.match(run.stdout, new RegExp(`^bottle 0\\.12\\.\\d+: ${total} fixtures, 0 differ$`, "m"), run.stdout + run.stderr);
+  assert.match(
+    run.stdout,
+    new RegExp(`^bottle 0\\.12\\.\\d+: ${total} fixtures, 0 differ$`, "m"),
+    run.stdout + run.stderr,
+  );
   assert.equal(run.status, 0, run.stdout + run.stderr);
 });

@@ -51,7 +51,24 @@ class Gen {
     const q = this.pick(["'", '"']);
     let body = "";
     for (let i = this.int(0, 4); i > 0; i--) {
-      const ch = this.pick(["a", "b", ",", " ", "<", "&", "{", "}", "%", "'", '"', "\\n", "\\\\", "é", "\\t", "-"]);
+      const ch = this.pick([
+        "a",
+        "b",
+        ",",
+        " ",
+        "<",
+        "&",
+        "{",
+        "}",
+        "%",
+        "'",
+        '"',
+        "\\n",
+        "\\\\",
+        "é",
+        "\\t",
+        "-",
+      ]);
       body += ch === q ? `\\${ch}` : ch;
     }
     return this.chance(0.05) ? `${q}${body}${q} ${q}x${q}` : `${q}${body}${q}`;
@@ -111,8 +128,30 @@ class Gen {
   text(): string {
     let out = "";
     for (let i = this.int(0, 4); i > 0; i--) {
-      if (this.chance(0.35)) out += `{{${this.pick(["", " ", "!", " !"])}${this.expr(2)}${this.pick(["", " "])}}}`;
-      else out += this.pick(["a", "b c", " ", "\t", "<&>", "'", '"', "{", "}", "{{", "}}", "%", "\\", "\\\\", "%>", "<%", "end", "if", "#"]);
+      if (this.chance(0.35))
+        out += `{{${this.pick(["", " ", "!", " !"])}${this.expr(2)}${this.pick(["", " "])}}}`;
+      else
+        out += this.pick([
+          "a",
+          "b c",
+          " ",
+          "\t",
+          "<&>",
+          "'",
+          '"',
+          "{",
+          "}",
+          "{{",
+          "}}",
+          "%",
+          "\\",
+          "\\\\",
+          "%>",
+          "<%",
+          "end",
+          "if",
+          "#",
+        ]);
     }
     return out;
   }
@@ -142,22 +181,35 @@ class Gen {
         const header = this.chance(0.5)
           ? `if ${this.expr(2)}:`
           : `for ${loopVar} in ${loopVar === "k, v" ? "d.items()" : this.pick(["xs", "s", "range(3)", "'ab'", "d", "enumerate(xs)"])}:`;
-        lines.push(`${indent}%${this.pick([" ", ""])}${header}${this.codeEnding()}`, this.text() + "\n");
+        lines.push(
+          `${indent}%${this.pick([" ", ""])}${header}${this.codeEnding()}`,
+          this.text() + "\n",
+        );
         depth++;
       } else if (kind < 11 && depth > 0) {
-        lines.push(`${indent}% ${this.pick(["end", "end", "else:", "elif n:", "end # done", "x = 1; end"])}${this.codeEnding()}`);
+        lines.push(
+          `${indent}% ${this.pick(["end", "end", "else:", "elif n:", "end # done", "x = 1; end"])}${this.codeEnding()}`,
+        );
         if (!lines[lines.length - 1]?.includes("el")) depth--;
         else lines.push(`${this.text()}\n`);
       } else if (kind < 13) {
-        lines.push(`${indent}% ${this.pick(["x", "i", "t"])} ${this.pick(["=", "=", "+="])} ${this.expr(2)}${this.codeEnding()}`);
+        lines.push(
+          `${indent}% ${this.pick(["x", "i", "t"])} ${this.pick(["=", "=", "+="])} ${this.expr(2)}${this.codeEnding()}`,
+        );
       } else if (kind < 14) {
-        lines.push(`${indent}%${this.pick(["", " pass", " # note", " x = 1  # set"])}${this.codeEnding()}`);
+        lines.push(
+          `${indent}%${this.pick(["", " pass", " # note", " x = 1  # set"])}${this.codeEnding()}`,
+        );
       } else if (kind < 16) {
-        lines.push(`${indent}${this.pick(["%%", "\\%", "\\<%", "%%%"])}${this.text()}${this.ending()}`);
+        lines.push(
+          `${indent}${this.pick(["%%", "\\%", "\\<%", "%%%"])}${this.text()}${this.ending()}`,
+        );
       } else if (kind < 17) {
         lines.push(`${indent}<% x = ${this.expr(1)} %>${this.codeEnding()}`);
       } else if (kind < 18) {
-        lines.push(`<%\nx = ${this.expr(1)}\nif x:\n  y = 1\nelse:\n  y = 2\nend\n%>${this.codeEnding()}`);
+        lines.push(
+          `<%\nx = ${this.expr(1)}\nif x:\n  y = 1\nelse:\n  y = 2\nend\n%>${this.codeEnding()}`,
+        );
       } else {
         lines.push(`${indent}% if ${this.expr(1)}: y = ${this.expr(1)}${this.codeEnding()}% end\n`);
       }
@@ -176,7 +228,17 @@ type Kind = "str" | "int" | "float" | "bool" | "strs" | "any";
 class TypedGen extends Gen {
   typed(kind: Kind, depth: number): string {
     if (kind === "any") {
-      if (this.chance(0.15)) return this.pick(["None", "(1, 'a')", "d", "d.items()", "range(2, 9, 3)", "z", "list(range(3))", "(n,)"]);
+      if (this.chance(0.15))
+        return this.pick([
+          "None",
+          "(1, 'a')",
+          "d",
+          "d.items()",
+          "range(2, 9, 3)",
+          "z",
+          "list(range(3))",
+          "(n,)",
+        ]);
       return this.typed(this.pick(["str", "int", "float", "bool", "strs"] as const), depth);
     }
     if (depth <= 0 || this.chance(0.25)) return this.leaf(kind);
@@ -185,7 +247,8 @@ class TypedGen extends Gen {
       str: [
         () => `${t("str")} + ${t("str")}`,
         () => `str(${t("any")})`,
-        () => `${t("str")}.${this.pick(["upper()", "lower()", "strip()", "replace('a', 'b')", "strip('a')"])}`,
+        () =>
+          `${t("str")}.${this.pick(["upper()", "lower()", "strip()", "replace('a', 'b')", "strip('a')"])}`,
         () => `${this.stringLiteral()}.join(${t("strs")})`,
         () => `'{}|{!r}'.format(${t("any")}, ${t("any")})`,
         () => `'%s-%r' % (${t("any")}, ${t("any")})`,
@@ -193,7 +256,8 @@ class TypedGen extends Gen {
         () => `${t("str")} if ${t("bool")} else ${t("str")}`,
         () => `${t("str")} * ${this.int(0, 3)}`,
         () => `'{:>6}{:<4}{:^5}'.format(${t("str")}, ${t("int")}, ${t("str")})`,
-        () => `'{:.2f} {:e} {:g} {:,}'.format(${t("float")}, ${t("float")}, ${t("float")}, ${t("int")})`,
+        () =>
+          `'{:.2f} {:e} {:g} {:,}'.format(${t("float")}, ${t("float")}, ${t("float")}, ${t("int")})`,
         () => `repr(${t("any")})`,
       ],
       int: [
@@ -227,9 +291,11 @@ class TypedGen extends Gen {
       ],
       strs: [
         () => `[${t("str")}, ${t("str")}]`,
-        () => `sorted(${this.pick(["xs", t("str"), t("strs")])}${this.pick(["", ", reverse=True"])})`,
+        () =>
+          `sorted(${this.pick(["xs", t("str"), t("strs")])}${this.pick(["", ", reverse=True"])})`,
         () => `${t("str")}.split(${this.pick(["", "','", "None, 1"])})`,
-        () => `[c${this.pick(["", " * 2", " + 'x'"])} for c in ${t("str")} if c ${this.pick(["!= 'a'", "> 'a'", "in 'abc'"])}]`,
+        () =>
+          `[c${this.pick(["", " * 2", " + 'x'"])} for c in ${t("str")} if c ${this.pick(["!= 'a'", "> 'a'", "in 'abc'"])}]`,
         () => `${t("strs")}[${this.pick(["1:", "::-1", ":2"])}]`,
         () => `${t("strs")} + ${t("strs")}`,
         () => `list(d.${this.pick(["keys()", "values()"])})`,
@@ -245,7 +311,18 @@ class TypedGen extends Gen {
       case "int":
         return this.pick(["n", String(this.int(-5, 20)), "True", "0x1f", "1_000"]);
       case "float":
-        return this.pick(["f", "0.5", "2.25", "1e3", "0.1", "-1.5", "1e16", "0.0001", "1e-05", "123456.789"]);
+        return this.pick([
+          "f",
+          "0.5",
+          "2.25",
+          "1e3",
+          "0.1",
+          "-1.5",
+          "1e16",
+          "0.0001",
+          "1e-05",
+          "123456.789",
+        ]);
       case "bool":
         return this.pick(["t", "True", "False", "b", "a"]);
       case "strs":
@@ -260,11 +337,18 @@ class TypedGen extends Gen {
       const indent = this.pick(["", "", "  "]);
       const choice = count <= 0 ? 9 : this.int(0, 9);
       if (choice < 4) {
-        out.push(`${this.pick(["", "x: ", "- "])}{{${this.pick(["", "!"])}${this.typed("any", 3)}}}${this.pick(["", " <&>"])}\n`);
+        out.push(
+          `${this.pick(["", "x: ", "- "])}{{${this.pick(["", "!"])}${this.typed("any", 3)}}}${this.pick(["", " <&>"])}\n`,
+        );
       } else if (choice < 6 && depth < 3) {
         const header = this.chance(0.5)
           ? `if ${this.typed("bool", 2)}:`
-          : this.pick([`for c in ${this.typed("strs", 2)}:`, `for c in ${this.typed("str", 1)}:`, "for i, c in enumerate(xs):", "for c, v in d.items():"]);
+          : this.pick([
+              `for c in ${this.typed("strs", 2)}:`,
+              `for c in ${this.typed("str", 1)}:`,
+              "for i, c in enumerate(xs):",
+              "for c, v in d.items():",
+            ]);
         out.push(`${indent}% ${header}\n`, `{{c if defined('c') else ''}}\n`);
         depth++;
       } else if (choice < 7 && depth > 0) {
@@ -286,7 +370,8 @@ class TypedGen extends Gen {
 
 /** A random template for `seed`: odd seeds stress bottle's text rules, even ones the evaluator. */
 export function randomTemplate(seed: number): string {
-  const source = seed % 2 === 1 ? new Gen(prng(seed)).template() : new TypedGen(prng(seed)).template();
+  const source =
+    seed % 2 === 1 ? new Gen(prng(seed)).template() : new TypedGen(prng(seed)).template();
   // bottle refuses an empty template ("No template specified"); mdserver serves it empty.
   return source === "" ? "x" : source;
 }

@@ -17,7 +17,11 @@ export interface PlacedLine {
   readonly item: CodeLine | (Stmt & { readonly k: "text" });
 }
 
-type MutableIf = { k: "if"; branches: { test: unknown; body: Stmt[] }[]; orelse: Stmt[] | undefined };
+type MutableIf = {
+  k: "if";
+  branches: { test: unknown; body: Stmt[] }[];
+  orelse: Stmt[] | undefined;
+};
 type MutableFor = { k: "for"; orelse: Stmt[] | undefined; body: Stmt[] };
 
 interface Open {
@@ -34,9 +38,13 @@ export function buildBlocks(lines: readonly PlacedLine[]): Stmt[] {
     let top = stack[stack.length - 1] as Open;
     if (awaiting !== undefined) {
       if (line.level <= top.level) {
-        throw new CompileError(`expected an indented block after this '${awaiting.header}'`, awaiting.at);
+        throw new CompileError(
+          `expected an indented block after this '${awaiting.header}'`,
+          awaiting.at,
+        );
       }
-      if (stack.length >= MAX_DEPTH) throw new CompileError("too many levels of indentation", line.at);
+      if (stack.length >= MAX_DEPTH)
+        throw new CompileError("too many levels of indentation", line.at);
       stack.push({ level: line.level, body: awaiting.body });
       awaiting = undefined;
     } else if (line.level > top.level) {
@@ -53,14 +61,20 @@ export function buildBlocks(lines: readonly PlacedLine[]): Stmt[] {
     awaiting = place((stack[stack.length - 1] as Open).body, line);
   }
   if (awaiting !== undefined) {
-    throw new CompileError(`expected an indented block after this '${awaiting.header}'`, awaiting.at);
+    throw new CompileError(
+      `expected an indented block after this '${awaiting.header}'`,
+      awaiting.at,
+    );
   }
   checkLoopControl(root, false);
   return root;
 }
 
 /** Adds the line to `body`; returns the body its header opens, if it needs one. */
-function place(body: Stmt[], line: PlacedLine): { body: Stmt[]; header: string; at: number } | undefined {
+function place(
+  body: Stmt[],
+  line: PlacedLine,
+): { body: Stmt[]; header: string; at: number } | undefined {
   const item = line.item;
   const opens = (header: string, inline: Stmt[] | undefined, target: Stmt[]) => {
     if (inline !== undefined) {
@@ -82,7 +96,14 @@ function place(body: Stmt[], line: PlacedLine): { body: Stmt[]; header: string; 
       return opens("if", item.inline, branch.body);
     }
     case "for": {
-      const loop = { k: "for" as const, target: item.target, iter: item.iter, body: [] as Stmt[], orelse: undefined, at: item.at };
+      const loop = {
+        k: "for" as const,
+        target: item.target,
+        iter: item.iter,
+        body: [] as Stmt[],
+        orelse: undefined,
+        at: item.at,
+      };
       body.push(loop);
       return opens("for", item.inline, loop.body);
     }
@@ -98,7 +119,10 @@ function place(body: Stmt[], line: PlacedLine): { body: Stmt[]; header: string; 
     case "else": {
       const last = body[body.length - 1] as MutableIf | MutableFor | undefined;
       if ((last?.k !== "if" && last?.k !== "for") || last.orelse !== undefined) {
-        throw new CompileError("'else' without an 'if' or 'for' just above it at the same level", line.at);
+        throw new CompileError(
+          "'else' without an 'if' or 'for' just above it at the same level",
+          line.at,
+        );
       }
       last.orelse = [];
       return opens("else", item.inline, last.orelse);

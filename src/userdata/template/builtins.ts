@@ -3,6 +3,7 @@
  * helpers (defined, get, setdefault, which read and write the template's own names). Nothing
  * here reaches outside the rendering. Pure.
  */
+import { argument, expectArgs } from "./call-args.js";
 import { PyError } from "./errors.js";
 import { MAX_SIZE } from "./limits.js";
 import { binaryOp, unaryOp } from "./py-arith.js";
@@ -10,25 +11,17 @@ import { numeric, pyOrder, truthy } from "./py-compare.js";
 import { toFloat, toInt } from "./py-convert.js";
 import { pyRepr, pyStr, tooLarge } from "./py-repr.js";
 import { iterate, length, materialize, toIndex } from "./py-sequence.js";
-import { type CallArgs, hashKey, PyFunc, PyIter, PyList, PyRange, PyTuple, type PyValue, type Runtime, typeName } from "./py-values.js";
-
-/** Argument `index`, or the keyword `name`; undefined when neither was given (None is null). */
-export function argument(call: CallArgs, index: number, name: string): PyValue | undefined {
-  return index < call.args.length ? (call.args[index] as PyValue) : call.kwargs.get(name);
-}
-
-/** Checks the argument count and keyword names; returns the positional arguments. */
-export function expectArgs(name: string, call: CallArgs, min: number, max: number, keywords: string[] = []): readonly PyValue[] {
-  for (const key of call.kwargs.keys()) {
-    if (!keywords.includes(key)) throw new PyError("TypeError", `${name}() got an unexpected keyword argument '${key}'`);
-  }
-  const n = call.args.length;
-  if (n < min || n > max) {
-    const range = min === max ? `exactly ${min}` : n < min ? `at least ${min}` : `at most ${max}`;
-    throw new PyError("TypeError", `${name}() takes ${range} argument${max === 1 ? "" : "s"} (${n} given)`);
-  }
-  return call.args;
-}
+import {
+  type CallArgs,
+  PyFunc,
+  PyIter,
+  PyList,
+  PyRange,
+  PyTuple,
+  type PyValue,
+  type Runtime,
+  typeName,
+} from "./py-values.js";
 
 type Impl = (call: CallArgs, rt: Runtime) => PyValue;
 
@@ -68,7 +61,10 @@ function range(call: CallArgs): PyValue {
   const args = expectArgs("range", call, 1, 3).map((a) =>
     toIndex(a, `'${typeName(a)}' object cannot be interpreted as an integer`),
   );
-  const [start, stop, step] = args.length === 1 ? [0n, args[0] as bigint, 1n] : [args[0] as bigint, args[1] as bigint, args[2] ?? 1n];
+  const [start, stop, step] =
+    args.length === 1
+      ? [0n, args[0] as bigint, 1n]
+      : [args[0] as bigint, args[1] as bigint, args[2] ?? 1n];
   if (step === 0n) throw new PyError("ValueError", "range() arg 3 must not be zero");
   return new PyRange(start, stop, step);
 }
@@ -76,41 +72,55 @@ function range(call: CallArgs): PyValue {
 function enumerate(call: CallArgs, rt: Runtime): PyValue {
   const [it] = expectArgs("enumerate", call, 1, 2, ["start"]);
   const startArg = argument(call, 1, "start");
-  const start = startArg === undefined ? 0n : toIndex(startArg, `'${typeName(startArg)}' object cannot be interpreted as an integer`);
+  const start =
+    startArg === undefined
+      ? 0n
+      : toIndex(startArg, `'${typeName(startArg)}' object cannot be interpreted as an integer`);
   const source = iterate(it as PyValue, rt);
-  return new PyIter("enumerate", (function* () {
-    let i = start;
-    for (const item of source) yield new PyTuple([i++, item]);
-  })());
+  return new PyIter(
+    "enumerate",
+    (function* () {
+      let i = start;
+      for (const item of source) yield new PyTuple([i++, item]);
+    })(),
+  );
 }
 
 function zip(call: CallArgs, rt: Runtime): PyValue {
   const sources = expectArgs("zip", call, 0, Infinity).map((a) => iterate(a, rt));
-  return new PyIter("zip", (function* () {
-    if (sources.length === 0) return;
-    for (;;) {
-      const row: PyValue[] = [];
-      for (const s of sources) {
-        const r = s.next();
-        if (r.done) return;
-        row.push(r.value);
+  return new PyIter(
+    "zip",
+    (function* () {
+      if (sources.length === 0) return;
+      for (;;) {
+        const row: PyValue[] = [];
+        for (const s of sources) {
+          const r = s.next();
+          if (r.done) return;
+          row.push(r.value);
+        }
+        yield new PyTuple(row);
       }
-      yield new PyTuple(row);
-    }
-  })());
+    })(),
+  );
 }
 
 function reversed(call: CallArgs, rt: Runtime): PyValue {
   const [seq] = expectArgs("reversed", call, 1, 1) as [PyValue];
-  if (seq instanceof PyIter) throw new PyError("TypeError", `'${seq.typeName}' object is not reversible`);
+  if (seq instanceof PyIter)
+    throw new PyError("TypeError", `'${seq.typeName}' object is not reversible`);
   const items = materialize(seq, rt).reverse();
-  return new PyIter(seq instanceof PyList ? "list_reverseiterator" : "reversed", items[Symbol.iterator]());
+  return new PyIter(
+    seq instanceof PyList ? "list_reverseiterator" : "reversed",
+    items[Symbol.iterator](),
+  );
 }
 
 function sum(call: CallArgs, rt: Runtime): PyValue {
   const [it] = expectArgs("sum", call, 1, 2, ["start"]);
   let total: PyValue = argument(call, 1, "start") ?? 0n;
-  if (typeof total === "string") throw new PyError("TypeError", "sum() can't sum strings [use ''.join(seq) instead]");
+  if (typeof total === "string")
+    throw new PyError("TypeError", "sum() can't sum strings [use ''.join(seq) instead]");
   for (const item of iterate(it as PyValue, rt)) total = binaryOp("+", total, item, rt);
   return total;
 }
@@ -126,14 +136,18 @@ const BUILTINS: Record<string, Impl> = {
   abs: (call) => {
     const [x] = expectArgs("abs", call, 1, 1) as [PyValue];
     const n = numeric(x);
-    return n !== undefined && (typeof n === "bigint" ? n < 0n : n < 0 || Object.is(n, -0)) ? unaryOp("neg", x) : unaryOp("pos", x);
+    return n !== undefined && (typeof n === "bigint" ? n < 0n : n < 0 || Object.is(n, -0))
+      ? unaryOp("neg", x)
+      : unaryOp("pos", x);
   },
   all: (call, rt) => {
-    for (const x of iterate(expectArgs("all", call, 1, 1)[0] as PyValue, rt)) if (!truthy(x)) return false;
+    for (const x of iterate(expectArgs("all", call, 1, 1)[0] as PyValue, rt))
+      if (!truthy(x)) return false;
     return true;
   },
   any: (call, rt) => {
-    for (const x of iterate(expectArgs("any", call, 1, 1)[0] as PyValue, rt)) if (truthy(x)) return true;
+    for (const x of iterate(expectArgs("any", call, 1, 1)[0] as PyValue, rt))
+      if (truthy(x)) return true;
     return false;
   },
   bool: (call) => truthy(expectArgs("bool", call, 0, 1)[0] ?? false),
@@ -145,7 +159,9 @@ const BUILTINS: Record<string, Impl> = {
   int: (call) => {
     const [x] = expectArgs("int", call, 0, 2, ["base"]);
     const b = argument(call, 1, "base");
-    return x === undefined ? 0n : toInt(x, b === undefined ? undefined : toIndex(b, "base must be an integer"));
+    return x === undefined
+      ? 0n
+      : toInt(x, b === undefined ? undefined : toIndex(b, "base must be an integer"));
   },
   len: (call) => BigInt(length(expectArgs("len", call, 1, 1)[0] as PyValue)),
   list: collect("list", (items) => new PyList(items)),
@@ -164,27 +180,6 @@ const BUILTINS: Record<string, Impl> = {
   sum,
   tuple: collect("tuple", (items) => new PyTuple(items)),
   zip,
-  // bottle's helpers: the template's names form a dict, and these are its methods.
-  defined: (call, rt) => {
-    const [name] = expectArgs("defined", call, 1, 1) as [PyValue];
-    hashKey(name);
-    return typeof name === "string" && rt.env.has(name);
-  },
-  get: (call, rt) => {
-    const [name, fallback] = expectArgs("get", call, 1, 2);
-    hashKey(name as PyValue);
-    if (typeof name === "string" && rt.env.has(name)) return rt.env.get(name) as PyValue;
-    return fallback ?? null;
-  },
-  setdefault: (call, rt) => {
-    const [name, value] = expectArgs("setdefault", call, 1, 2);
-    hashKey(name as PyValue);
-    if (typeof name !== "string") throw new PyError("NotSupported", "setdefault() needs a str name");
-    const old = rt.env.get(name);
-    if (old !== undefined) return old;
-    rt.env.set(name, value ?? null);
-    return value ?? null;
-  },
 };
 
 /** Names a template may call as functions (checked when the template is compiled). */
@@ -192,19 +187,5 @@ export const BUILTIN_NAMES: ReadonlySet<string> = new Set(Object.keys(BUILTINS))
 
 /** Builtins as values, looked up after the template's own names (which may shadow them, as in Python). */
 export const BUILTIN_VALUES: ReadonlyMap<string, PyFunc> = new Map(
-  Object.entries(BUILTINS).filter(([name]) => !["defined", "get", "setdefault"].includes(name)).map(([name, impl]) => [name, new PyFunc(name, impl)]),
+  Object.entries(BUILTINS).map(([name, impl]) => [name, new PyFunc(name, impl)]),
 );
-
-/** bottle puts these in every template's namespace, over any value of the same name. */
-export function bottleHelpers(): Map<string, PyValue> {
-  const helpers = new Map<string, PyValue>();
-  for (const name of ["defined", "get", "setdefault"]) helpers.set(name, new PyFunc(name, BUILTINS[name] as Impl));
-  const refuse: Impl = () => {
-    throw new PyError("NotSupported", "bottle's internal functions cannot be called");
-  };
-  for (const name of ["_stdout", "_printlist", "include", "rebase", "_str", "_escape", "__builtins__"]) {
-    helpers.set(name, new PyFunc(name, refuse));
-  }
-  helpers.set("_rebase", null);
-  return helpers;
-}

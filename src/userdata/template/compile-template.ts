@@ -4,7 +4,7 @@
  */
 import { TemplateError } from "../template-error.js";
 import type { Stmt } from "./ast.js";
-import { bottleHelpers } from "./builtins.js";
+import { bottleHelpers } from "./bottle-helpers.js";
 import { CompileError, PyError } from "./errors.js";
 import { Evaluator } from "./evaluator.js";
 import { Executor } from "./execute.js";
@@ -42,7 +42,13 @@ export function compileTemplate(source: string, file: string): CompiledTemplate 
         if (!(error instanceof PyError)) throw error;
         if (error.kind === "NameError") {
           const known = [...values.keys()].sort().join(", ");
-          throw templateError(source, file, error.at ?? 0, `no value named "${error.detail}"`, `known: ${known}`);
+          throw templateError(
+            source,
+            file,
+            error.at ?? 0,
+            `no value named "${error.detail}"`,
+            `known: ${known}`,
+          );
         }
         throw templateError(source, file, error.at ?? 0, error.message);
       }
@@ -52,7 +58,13 @@ export function compileTemplate(source: string, file: string): CompiledTemplate 
 }
 
 /** A TemplateError at a source offset: 1-based line, and column counted in characters. */
-function templateError(source: string, file: string, at: number, problem: string, detail?: string): TemplateError {
+function templateError(
+  source: string,
+  file: string,
+  at: number,
+  problem: string,
+  detail?: string,
+): TemplateError {
   const before = source.slice(0, Math.max(0, at));
   const lineStart = before.lastIndexOf("\n") + 1;
   const line = before.split("\n").length;

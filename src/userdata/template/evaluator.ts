@@ -12,7 +12,17 @@ import { binaryOp, unaryOp } from "./py-arith.js";
 import { type OrderOp, pyEq, pyOrder, truthy } from "./py-compare.js";
 import { tooLarge } from "./py-repr.js";
 import { contains, getItem, getSlice, iterate, materialize } from "./py-sequence.js";
-import { type CallArgs, PyDict, PyFunc, PyIter, PyList, PyTuple, type PyValue, type Runtime, typeName } from "./py-values.js";
+import {
+  type CallArgs,
+  PyDict,
+  PyFunc,
+  PyIter,
+  PyList,
+  PyTuple,
+  type PyValue,
+  type Runtime,
+  typeName,
+} from "./py-values.js";
 
 /** Names bound by a comprehension, which Python keeps out of the template's own names. */
 interface Scope {
@@ -55,7 +65,11 @@ export class Evaluator implements Runtime {
         return e.k === "list" ? new PyList(items) : new PyTuple(items);
       }
       case "dict":
-        return PyDict.from(e.keys.map((k, i) => [this.eval(k, scope), this.eval(e.values[i] as Expr, scope)] as const));
+        return PyDict.from(
+          e.keys.map(
+            (k, i) => [this.eval(k, scope), this.eval(e.values[i] as Expr, scope)] as const,
+          ),
+        );
       case "not":
         return !truthy(this.eval(e.operand, scope));
       case "neg":
@@ -76,10 +90,13 @@ export class Evaluator implements Runtime {
       case "compare":
         return this.compare(e, scope);
       case "cond":
-        return truthy(this.eval(e.test, scope)) ? this.eval(e.body, scope) : this.eval(e.orelse, scope);
+        return truthy(this.eval(e.test, scope))
+          ? this.eval(e.body, scope)
+          : this.eval(e.orelse, scope);
       case "call": {
         const func = this.lookup(e.func, scope);
-        if (!(func instanceof PyFunc)) throw new PyError("TypeError", `'${typeName(func)}' object is not callable`);
+        if (!(func instanceof PyFunc))
+          throw new PyError("TypeError", `'${typeName(func)}' object is not callable`);
         return func.call(this.arguments(e.args, e.kwargs, scope), this);
       }
       case "method": {
@@ -113,7 +130,11 @@ export class Evaluator implements Runtime {
     throw new PyError("NameError", name);
   }
 
-  private arguments(args: readonly Expr[], kwargs: readonly { name: string; value: Expr }[], scope: Scope | undefined): CallArgs {
+  private arguments(
+    args: readonly Expr[],
+    kwargs: readonly { name: string; value: Expr }[],
+    scope: Scope | undefined,
+  ): CallArgs {
     return {
       args: args.map((a) => this.eval(a, scope)),
       kwargs: new Map(kwargs.map((k) => [k.name, this.eval(k.value, scope)])),
@@ -162,12 +183,21 @@ export class Evaluator implements Runtime {
     if (first === undefined) throw new PyError("SyntaxError", "empty comprehension");
     const source = iterate(this.eval(first.iter, scope), this);
     const local: Scope = { vars: new Map(), parent: scope };
-    const run = function* (this: Evaluator, items: Iterable<PyValue>, k: number): Generator<PyValue> {
+    const run = function* (
+      this: Evaluator,
+      items: Iterable<PyValue>,
+      k: number,
+    ): Generator<PyValue> {
       const clause = k === 0 ? first : (more[k - 1] as typeof first);
       for (const item of items) {
         this.assign(clause.target, item, local);
         if (!clause.conds.every((c) => truthy(this.eval(c, local)))) continue;
-        if (k < more.length) yield* run.call(this, iterate(this.eval((more[k] as typeof first).iter, local), this), k + 1);
+        if (k < more.length)
+          yield* run.call(
+            this,
+            iterate(this.eval((more[k] as typeof first).iter, local), this),
+            k + 1,
+          );
         else yield this.eval(e.elt, local);
       }
     };
@@ -190,9 +220,19 @@ export class Evaluator implements Runtime {
     const items = materialize(value, this);
     const n = target.items.length;
     if (items.length < n) {
-      throw atTarget(new PyError("ValueError", `not enough values to unpack (expected ${n}, got ${items.length})`), target);
+      throw atTarget(
+        new PyError(
+          "ValueError",
+          `not enough values to unpack (expected ${n}, got ${items.length})`,
+        ),
+        target,
+      );
     }
-    if (items.length > n) throw atTarget(new PyError("ValueError", `too many values to unpack (expected ${n})`), target);
+    if (items.length > n)
+      throw atTarget(
+        new PyError("ValueError", `too many values to unpack (expected ${n})`),
+        target,
+      );
     target.items.forEach((t, i) => this.assign(t, items[i] as PyValue, scope));
   }
 }

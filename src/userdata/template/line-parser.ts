@@ -5,13 +5,19 @@
  */
 import type { BinaryOp, Expr, Stmt, Target } from "./ast.js";
 import { CompileError } from "./errors.js";
-import { ExprParser, refuseKeyword, toTarget } from "./expr-parser.js";
+import { ExprParser, toTarget } from "./expr-parser.js";
+import { refuseKeyword } from "./token-cursor.js";
 import type { MappedText } from "./mapped-text.js";
 import { KEYWORDS, tokenize } from "./py-tokens.js";
 
 /** A parsed code line. `inline` holds statements written after a header's colon. */
 export type CodeLine =
-  | { readonly k: "if" | "elif"; readonly test: Expr; readonly inline?: Stmt[]; readonly at: number }
+  | {
+      readonly k: "if" | "elif";
+      readonly test: Expr;
+      readonly inline?: Stmt[];
+      readonly at: number;
+    }
   | { readonly k: "else"; readonly inline?: Stmt[]; readonly at: number }
   | {
       readonly k: "for";
@@ -92,7 +98,13 @@ function simpleStatement(p: ExprParser): Stmt {
     if (value.k !== "name") throw new CompileError("only names can be assigned to", value.at);
     p.next();
     const right = p.expressions();
-    return { k: "augassign", name: value.name, op: AUGMENTED[op.v] as BinaryOp, value: right, at: op.at };
+    return {
+      k: "augassign",
+      name: value.name,
+      op: AUGMENTED[op.v] as BinaryOp,
+      value: right,
+      at: op.at,
+    };
   }
   if (op.t === "op" && op.v === ":") p.fail("annotations are not supported");
   if (!p.isOp("=")) return { k: "expr", value };

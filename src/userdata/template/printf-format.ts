@@ -32,8 +32,15 @@ export function printfFormat(template: string, values: PyValue, rt: Runtime): st
     i = DIRECTIVE.lastIndex;
     const [, key, flags = "", width, precision, type] = m;
     if (type === undefined) throw new PyError("ValueError", "incomplete format");
-    if (width === "*" || precision === "*") throw new PyError("NotSupported", "* widths in % formatting are not supported");
-    if (type === "%" && key === undefined && flags === "" && width === undefined && precision === undefined) {
+    if (width === "*" || precision === "*")
+      throw new PyError("NotSupported", "* widths in % formatting are not supported");
+    if (
+      type === "%" &&
+      key === undefined &&
+      flags === "" &&
+      width === undefined &&
+      precision === undefined
+    ) {
       out += "%";
       continue;
     }
@@ -44,7 +51,8 @@ export function printfFormat(template: string, values: PyValue, rt: Runtime): st
       if (found === undefined) throw new PyError("KeyError", reprStr(key));
       value = found;
     } else {
-      if (used >= args.length) throw new PyError("TypeError", "not enough arguments for format string");
+      if (used >= args.length)
+        throw new PyError("TypeError", "not enough arguments for format string");
       value = args[used++] as PyValue;
     }
     out += convert(type, value, flags, width, precision, rt);
@@ -89,7 +97,8 @@ function convert(
   }
   if (type === "c") {
     const n = numeric(value);
-    if (typeof value === "string" && pyLength(value) === 1) return pad("", "", value, { ...spec, fill: " " }, ">");
+    if (typeof value === "string" && pyLength(value) === 1)
+      return pad("", "", value, { ...spec, fill: " " }, ">");
     if (typeof n !== "bigint") throw new PyError("TypeError", `%c requires int or char`);
     return formatInt(n, { ...spec, fill: " ", type: "c" });
   }
@@ -102,14 +111,19 @@ function convert(
   }
   if ("diu".includes(type)) return integer(typeof n === "number" ? truncate(n) : n, spec, "d");
   if ("xXo".includes(type)) {
-    if (typeof n !== "bigint") throw new PyError("TypeError", `%${type} format: an integer is required, not float`);
+    if (typeof n !== "bigint")
+      throw new PyError("TypeError", `%${type} format: an integer is required, not float`);
     return integer(n, spec, type);
   }
-  throw new PyError("ValueError", `unsupported format character '${type}' (0x${type.codePointAt(0)?.toString(16)})`);
+  throw new PyError(
+    "ValueError",
+    `unsupported format character '${type}' (0x${type.codePointAt(0)?.toString(16)})`,
+  );
 }
 
 function truncate(x: number): bigint {
-  if (!Number.isFinite(x)) throw new PyError("OverflowError", "cannot convert float infinity to integer");
+  if (!Number.isFinite(x))
+    throw new PyError("OverflowError", "cannot convert float infinity to integer");
   return BigInt(Math.trunc(x));
 }
 

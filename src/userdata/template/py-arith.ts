@@ -30,7 +30,10 @@ export function binaryOp(op: BinaryOp, a: PyValue, b: PyValue, rt: Runtime): PyV
     if (x !== undefined && typeof x === "bigint") return repeat(b, x, a);
     if (isSequence(a) || isSequence(b)) {
       const other = isSequence(a) ? b : a;
-      throw new PyError("TypeError", `can't multiply sequence by non-int of type '${typeName(other)}'`);
+      throw new PyError(
+        "TypeError",
+        `can't multiply sequence by non-int of type '${typeName(other)}'`,
+      );
     }
   }
   if (op === "%" && typeof a === "string") return printfFormat(a, b, rt);
@@ -38,7 +41,10 @@ export function binaryOp(op: BinaryOp, a: PyValue, b: PyValue, rt: Runtime): PyV
 }
 
 function unsupported(op: string, a: PyValue, b: PyValue): PyError {
-  return new PyError("TypeError", `unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
+  return new PyError(
+    "TypeError",
+    `unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`,
+  );
 }
 
 function isSequence(v: PyValue): boolean {
@@ -121,7 +127,10 @@ function concat(a: PyValue, b: PyValue): PyValue {
     if (!(a instanceof Kind)) continue;
     if (!(b instanceof Kind)) {
       const name = typeName(a);
-      throw new PyError("TypeError", `can only concatenate ${name} (not "${typeName(b)}") to ${name}`);
+      throw new PyError(
+        "TypeError",
+        `can only concatenate ${name} (not "${typeName(b)}") to ${name}`,
+      );
     }
     if (a.items.length + b.items.length > MAX_SIZE) throw tooLarge();
     return new Kind([...a.items, ...b.items]);
@@ -155,7 +164,11 @@ export function inPlaceOp(op: BinaryOp, a: PyValue, b: PyValue, rt: Runtime): Py
 /** -v and +v. */
 export function unaryOp(op: "neg" | "pos", v: PyValue): PyValue {
   const x = numeric(v);
-  if (x === undefined) throw new PyError("TypeError", `bad operand type for unary ${op === "neg" ? "-" : "+"}: '${typeName(v)}'`);
+  if (x === undefined)
+    throw new PyError(
+      "TypeError",
+      `bad operand type for unary ${op === "neg" ? "-" : "+"}: '${typeName(v)}'`,
+    );
   if (op === "pos") return x;
   return typeof x === "bigint" ? -x : -x;
 }

@@ -2,7 +2,16 @@
 import { PyError } from "./errors.js";
 import { MAX_DEPTH } from "./limits.js";
 import { compareStr } from "./py-str.js";
-import { PyDict, PyList, PyRange, PyTuple, PyView, type PyValue, type Runtime, typeName } from "./py-values.js";
+import {
+  PyDict,
+  PyList,
+  PyRange,
+  PyTuple,
+  PyView,
+  type PyValue,
+  type Runtime,
+  typeName,
+} from "./py-values.js";
 
 /** Python's truth value: empty strings and containers, 0, 0.0 and None are false. */
 export function truthy(v: PyValue): boolean {
@@ -42,10 +51,15 @@ export function pyEq(a: PyValue, b: PyValue, rt: Runtime, depth = 0): boolean {
   if (a === b && typeof a !== "number") return true;
   const x = numeric(a);
   const y = numeric(b);
-  if (x !== undefined || y !== undefined) return x !== undefined && y !== undefined && numbersEqual(x, y);
+  if (x !== undefined || y !== undefined)
+    return x !== undefined && y !== undefined && numbersEqual(x, y);
   if (typeof a === "string" || typeof b === "string" || a === null || b === null) return false;
-  if (depth >= MAX_DEPTH) throw new PyError("RecursionError", `values nested more than ${MAX_DEPTH} levels deep`);
-  if ((a instanceof PyList && b instanceof PyList) || (a instanceof PyTuple && b instanceof PyTuple)) {
+  if (depth >= MAX_DEPTH)
+    throw new PyError("RecursionError", `values nested more than ${MAX_DEPTH} levels deep`);
+  if (
+    (a instanceof PyList && b instanceof PyList) ||
+    (a instanceof PyTuple && b instanceof PyTuple)
+  ) {
     if (a.items.length !== b.items.length) return false;
     for (let i = 0; i < a.items.length; i++) {
       rt.spend(1);
@@ -60,7 +74,8 @@ export function pyEq(a: PyValue, b: PyValue, rt: Runtime, depth = 0): boolean {
     for (const [key, [, value]] of a.entries) {
       rt.spend(1);
       const other = b.entries.get(key);
-      if (other === undefined || (other[1] !== value && !pyEq(value, other[1], rt, depth + 1))) return false;
+      if (other === undefined || (other[1] !== value && !pyEq(value, other[1], rt, depth + 1)))
+        return false;
     }
     return true;
   }
@@ -90,8 +105,12 @@ export function pyOrder(op: OrderOp, a: PyValue, b: PyValue, rt: Runtime, depth 
     return x >= y;
   }
   if (typeof a === "string" && typeof b === "string") return order(op, compareStr(a, b));
-  if ((a instanceof PyList && b instanceof PyList) || (a instanceof PyTuple && b instanceof PyTuple)) {
-    if (depth >= MAX_DEPTH) throw new PyError("RecursionError", `values nested more than ${MAX_DEPTH} levels deep`);
+  if (
+    (a instanceof PyList && b instanceof PyList) ||
+    (a instanceof PyTuple && b instanceof PyTuple)
+  ) {
+    if (depth >= MAX_DEPTH)
+      throw new PyError("RecursionError", `values nested more than ${MAX_DEPTH} levels deep`);
     const n = Math.min(a.items.length, b.items.length);
     for (let i = 0; i < n; i++) {
       rt.spend(1);

@@ -17,7 +17,8 @@ export function toInt(v: PyValue, base: bigint | undefined): bigint {
   if (typeof n === "bigint") return n;
   if (typeof n === "number") {
     if (Number.isNaN(n)) throw new PyError("ValueError", "cannot convert float NaN to integer");
-    if (!Number.isFinite(n)) throw new PyError("OverflowError", "cannot convert float infinity to integer");
+    if (!Number.isFinite(n))
+      throw new PyError("OverflowError", "cannot convert float infinity to integer");
     return boundedInt(BigInt(Math.trunc(n)));
   }
   throw new PyError(
@@ -30,7 +31,8 @@ function parseInt(text: string, base: number): bigint {
   if (base !== 0 && (base < 2 || base > 36)) {
     throw new PyError("ValueError", "int() base must be >= 2 and <= 36, or 0");
   }
-  const invalid = () => new PyError("ValueError", `invalid literal for int() with base ${base}: ${reprStr(text)}`);
+  const invalid = () =>
+    new PyError("ValueError", `invalid literal for int() with base ${base}: ${reprStr(text)}`);
   const m = /^([+-]?)(?:0([xXoObB]))?(.*)$/s.exec(strip(text)) as RegExpExecArray;
   const [, sign, prefixLetter, rest] = m as unknown as [string, string, string | undefined, string];
   let radix = base;
@@ -60,7 +62,8 @@ function parseInt36(ch: string): number {
   return c <= 57 ? c - 48 : c - 87;
 }
 
-const FLOAT = /^[+-]?(?:(?:[0-9](?:_?[0-9])*)?(?:\.(?:[0-9](?:_?[0-9])*)?)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?|inf|infinity|nan)$/i;
+const FLOAT =
+  /^[+-]?(?:(?:[0-9](?:_?[0-9])*)?(?:\.(?:[0-9](?:_?[0-9])*)?)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?|inf|infinity|nan)$/i;
 
 /** float(v). */
 export function toFloat(v: PyValue): number {
@@ -71,12 +74,16 @@ export function toFloat(v: PyValue): number {
     }
     const lower = text.toLowerCase().replace(/_/g, "");
     if (lower.endsWith("nan")) return NaN;
-    if (lower.endsWith("inf") || lower.endsWith("infinity")) return lower.startsWith("-") ? -Infinity : Infinity;
+    if (lower.endsWith("inf") || lower.endsWith("infinity"))
+      return lower.startsWith("-") ? -Infinity : Infinity;
     return Number(lower);
   }
   const n = numeric(v);
   if (n === undefined) {
-    throw new PyError("TypeError", `float() argument must be a string or a real number, not '${typeName(v)}'`);
+    throw new PyError(
+      "TypeError",
+      `float() argument must be a string or a real number, not '${typeName(v)}'`,
+    );
   }
   return Number(n);
 }

@@ -46,7 +46,9 @@ function exact(x: number): { num: bigint; den: bigint } {
     mantissa |= 1n << 52n;
     exp = biased - 1075;
   }
-  return exp >= 0 ? { num: mantissa << BigInt(exp), den: 1n } : { num: mantissa, den: 1n << BigInt(-exp) };
+  return exp >= 0
+    ? { num: mantissa << BigInt(exp), den: 1n }
+    : { num: mantissa, den: 1n << BigInt(-exp) };
 }
 
 function roundHalfEven(num: bigint, den: bigint): bigint {
@@ -60,7 +62,9 @@ function roundHalfEven(num: bigint, den: bigint): bigint {
 function scaledDigits(x: number, p: number): string {
   const { num, den } = exact(x);
   const scaled =
-    p >= 0 ? roundHalfEven(num * 10n ** BigInt(p), den) : roundHalfEven(num, den * 10n ** BigInt(-p));
+    p >= 0
+      ? roundHalfEven(num * 10n ** BigInt(p), den)
+      : roundHalfEven(num, den * 10n ** BigInt(-p));
   return scaled.toString();
 }
 

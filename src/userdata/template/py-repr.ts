@@ -3,7 +3,17 @@ import { PyError } from "./errors.js";
 import { MAX_DEPTH, MAX_SIZE } from "./limits.js";
 import { floatRepr } from "./py-float.js";
 import { reprStr } from "./py-str.js";
-import { PyDict, PyFunc, PyIter, PyList, PyRange, PyTuple, PyView, type PyValue, type Runtime } from "./py-values.js";
+import type { PyIter } from "./py-values.js";
+import {
+  PyDict,
+  PyFunc,
+  PyList,
+  PyRange,
+  PyTuple,
+  PyView,
+  type PyValue,
+  type Runtime,
+} from "./py-values.js";
 
 /** str(v). */
 export function pyStr(v: PyValue, rt: Runtime): string {
@@ -26,12 +36,18 @@ export function pyRepr(v: PyValue, rt: Runtime, depth = 0): string {
   if (depth >= MAX_DEPTH) {
     throw new PyError("RecursionError", `values nested more than ${MAX_DEPTH} levels deep`);
   }
-  const items = (values: readonly PyValue[]) => joined(values.map((x) => () => pyRepr(x, rt, depth + 1)), rt);
+  const items = (values: readonly PyValue[]) =>
+    joined(
+      values.map((x) => () => pyRepr(x, rt, depth + 1)),
+      rt,
+    );
   if (v instanceof PyList) return `[${items(v.items)}]`;
   if (v instanceof PyTuple) return `(${items(v.items)}${v.items.length === 1 ? "," : ""})`;
   if (v instanceof PyDict) {
     const pairs = [...v.entries.values()].map(
-      ([k, x]) => () => `${pyRepr(k, rt, depth + 1)}: ${pyRepr(x, rt, depth + 1)}`,
+      ([k, x]) =>
+        () =>
+          `${pyRepr(k, rt, depth + 1)}: ${pyRepr(x, rt, depth + 1)}`,
     );
     return `{${joined(pairs, rt)}}`;
   }
@@ -40,7 +56,10 @@ export function pyRepr(v: PyValue, rt: Runtime, depth = 0): string {
     return `range(${v.start}, ${v.stop}${step})`;
   }
   if (v instanceof PyView) return `${v.typeName}([${items(v.items())}])`;
-  const what = v instanceof PyFunc ? `the function ${v.name}` : `an object of type '${(v as PyIter).typeName}'`;
+  const what =
+    v instanceof PyFunc
+      ? `the function ${v.name}`
+      : `an object of type '${(v as PyIter).typeName}'`;
   throw new PyError("TypeError", `cannot print ${what} (Python would print a memory address)`);
 }
 

@@ -4,7 +4,17 @@ import { MAX_SIZE } from "./limits.js";
 import { numeric, pyEq } from "./py-compare.js";
 import { pyRepr, tooLarge } from "./py-repr.js";
 import { codePoints, pyLength } from "./py-str.js";
-import { PyDict, PyIter, PyList, PyRange, PyTuple, PyView, type PyValue, type Runtime, typeName } from "./py-values.js";
+import {
+  PyDict,
+  PyIter,
+  PyList,
+  PyRange,
+  PyTuple,
+  PyView,
+  type PyValue,
+  type Runtime,
+  typeName,
+} from "./py-values.js";
 
 /** iter(v): its items one by one, each charged one step. */
 export function* iterate(v: PyValue, rt: Runtime): Generator<PyValue, void, undefined> {
@@ -74,7 +84,11 @@ export function getItem(obj: PyValue, index: PyValue, rt: Runtime): PyValue {
     return found;
   }
   const name = typeName(obj);
-  const isSeq = typeof obj === "string" || obj instanceof PyList || obj instanceof PyTuple || obj instanceof PyRange;
+  const isSeq =
+    typeof obj === "string" ||
+    obj instanceof PyList ||
+    obj instanceof PyTuple ||
+    obj instanceof PyRange;
   if (!isSeq) throw new PyError("TypeError", `'${name}' object is not subscriptable`);
   const what =
     typeof obj === "string"
@@ -84,7 +98,10 @@ export function getItem(obj: PyValue, index: PyValue, rt: Runtime): PyValue {
   const n = BigInt(length(obj));
   if (i < 0n) i += n;
   if (i < 0n || i >= n) {
-    throw new PyError("IndexError", `${typeof obj === "string" ? "string" : name === "range" ? "range object" : name} index out of range`);
+    throw new PyError(
+      "IndexError",
+      `${typeof obj === "string" ? "string" : name === "range" ? "range object" : name} index out of range`,
+    );
   }
   if (obj instanceof PyRange) return obj.at(i);
   if (typeof obj === "string") return codePoints(obj)[Number(i)] as string;
@@ -94,7 +111,11 @@ export function getItem(obj: PyValue, index: PyValue, rt: Runtime): PyValue {
 /** obj[lower:upper:step]. */
 export function getSlice(obj: PyValue, bounds: readonly [PyValue, PyValue, PyValue]): PyValue {
   if (obj instanceof PyDict) throw new PyError("TypeError", "unhashable type: 'slice'");
-  const isSeq = typeof obj === "string" || obj instanceof PyList || obj instanceof PyTuple || obj instanceof PyRange;
+  const isSeq =
+    typeof obj === "string" ||
+    obj instanceof PyList ||
+    obj instanceof PyTuple ||
+    obj instanceof PyRange;
   if (!isSeq) throw new PyError("TypeError", `'${typeName(obj)}' object is not subscriptable`);
   const what = "slice indices must be integers or None or have an __index__ method";
   const [lower, upper, stepValue] = bounds.map((b) => (b === null ? undefined : toIndex(b, what)));
@@ -142,13 +163,21 @@ export function sliceIndices(
 export function contains(container: PyValue, item: PyValue, rt: Runtime): boolean {
   if (typeof container === "string") {
     if (typeof item !== "string") {
-      throw new PyError("TypeError", `'in <string>' requires string as left operand, not ${typeName(item)}`);
+      throw new PyError(
+        "TypeError",
+        `'in <string>' requires string as left operand, not ${typeName(item)}`,
+      );
     }
     return container.includes(item);
   }
   if (container instanceof PyDict) return container.has(item);
-  if (container instanceof PyView && container.typeName === "dict_keys") return container.dict.has(item);
-  if (container instanceof PyRange && numeric(item) !== undefined && typeof numeric(item) === "bigint") {
+  if (container instanceof PyView && container.typeName === "dict_keys")
+    return container.dict.has(item);
+  if (
+    container instanceof PyRange &&
+    numeric(item) !== undefined &&
+    typeof numeric(item) === "bigint"
+  ) {
     const i = numeric(item) as bigint;
     const { start, stop, step } = container;
     const inside = step > 0n ? i >= start && i < stop : i <= start && i > stop;
@@ -160,7 +189,8 @@ export function contains(container: PyValue, item: PyValue, rt: Runtime): boolea
     container instanceof PyRange ||
     container instanceof PyView ||
     container instanceof PyIter;
-  if (!isContainer) throw new PyError("TypeError", `argument of type '${typeName(container)}' is not iterable`);
+  if (!isContainer)
+    throw new PyError("TypeError", `argument of type '${typeName(container)}' is not iterable`);
   for (const x of iterate(container, rt)) if (x === item || pyEq(x, item, rt)) return true;
   return false;
 }

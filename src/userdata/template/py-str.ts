@@ -4,7 +4,8 @@
  */
 
 /** The characters Python's str.isspace() accepts (JavaScript's \s differs: it has U+FEFF, lacks U+001C-1F and U+0085). */
-const SPACE = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const SPACE =
+  "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 const LEADING = new RegExp(`^[${SPACE}]+`);
 const TRAILING = new RegExp(`[${SPACE}]+$`);
 const RUNS = new RegExp(`[${SPACE}]+`);
@@ -95,10 +96,7 @@ export function codePoints(s: string): string[] {
 
 /** len() of a str. */
 export function pyLength(s: string): number {
-  if (!SURROGATE.test(s)) return s.length;
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
+  return SURROGATE.test(s) ? Array.from(s).length : s.length;
 }
 
 /** Compares two str by code point, as Python does (-1, 0, 1). */
@@ -124,7 +122,8 @@ export function reprStr(s: string): string {
     else if (ch === "\n") out += "\\n";
     else if (ch === "\r") out += "\\r";
     else if (ch === "\t") out += "\\t";
-    else if (ch !== " " && UNPRINTABLE.test(ch)) out += escapeCodePoint(ch.codePointAt(0) as number);
+    else if (ch !== " " && UNPRINTABLE.test(ch))
+      out += escapeCodePoint(ch.codePointAt(0) as number);
     else out += ch;
   }
   return out + quote;
@@ -137,6 +136,7 @@ function escapeCodePoint(cp: number): string {
 }
 
 /** Line boundaries of str.splitlines(). */
+// eslint-disable-next-line no-control-regex -- Python counts these control characters as line breaks
 const LINE_BREAK = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/g;
 
 /** str.splitlines(keepends). */

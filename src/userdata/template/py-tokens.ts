@@ -5,6 +5,7 @@
 import { CompileError } from "./errors.js";
 import { MAX_INT } from "./limits.js";
 import type { MappedText } from "./mapped-text.js";
+import { readStringLiteral } from "./string-literal.js";
 
 /** One token; `at` is its offset in the template source. */
 export type Token =
@@ -24,11 +25,11 @@ export const KEYWORDS = new Set(
   ).split(" "),
 );
 
-const OPERATORS = [
-  "**=", "//=", ">>=", "<<=", "...", "!=", "==", "<=", ">=", "//", "**", "->", ":=", "+=", "-=",
-  "*=", "/=", "%=", "&=", "|=", "^=", "@=", "<<", ">>", "+", "-", "*", "/", "%", "@", "&", "|",
-  "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "=",
-];
+/** Longest first, so that "**=" is not read as "*" "*" "=". */
+const OPERATORS = (
+  "**= //= >>= <<= ... != == <= >= // ** -> := += -= *= /= %= &= |= ^= @= << >> " +
+  "+ - * / % @ & | ^ ~ < > ( ) [ ] { } , : . ; ="
+).split(" ");
 
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const NUMBER =
@@ -131,26 +132,13 @@ class Tokenizer {
     const lower = prefix.toLowerCase();
     if (lower.includes("b")) this.fail("bytes literals are not supported", start);
     if (lower.includes("f")) this.fail("f-strings are not supported (use str.format())", start);
-    const raw = lower.includes("r");
-    const s = this.code.text;
-    const q = s[this.i] as string;
-    const triple = s.startsWith(q.repeat(3), this.i);
-    const close = triple ? q.repeat(3) : q;
-    this.i += close.length;
-    let value = "";
-    for (;;) {
-      if (this.i >= s.length) this.fail("unterminated string literal", start);
-      if (s.startsWith(close, this.i)) break;
-      const ch = s[this.i] as string;
-      if (ch === "\n" && !triple) this.fail("unterminated string literal", start);
-      if (ch === "\\") {
-        value += raw ? this.rawEscape() : this.escape(start);
-        continue;
-      }
-      value += ch;
-      this.i++;
-    }
-    this.i += close.length;
+    const { value, end } = readStringLiteral(
+      this.code.text,
+      this.i,
+      lower.includes("r"),
+      (problem, index) => this.fail(problem, index ?? start),
+    );
+    this.i = end;
     // Adjacent literals are one string, as in Python: 'a' 'b' == 'ab'.
     const last = this.out[this.out.length - 1];
     if (last?.t === "str") {
@@ -158,45 +146,5 @@ class Tokenizer {
     } else {
       this.out.push({ t: "str", v: value, at: this.at(start) });
     }
-  }
-
-  private rawEscape(): string {
-    const s = this.code.text;
-    const next = s[this.i + 1];
-    this.i += next === undefined ? 1 : 2;
-    return next === undefined ? "\\" : `\\${next}`;
-  }
-
-  private escape(start: number): string {
-    const s = this.code.text;
-    const c = s[this.i + 1];
-    if (c === undefined) this.fail("unterminated string literal", start);
-    const simple: Record<string, string> = {
-      "\n": "", "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r",
-      t: "\t", v: "\v",
-    };
-    if (c in simple) {
-      this.i += 2;
-      return simple[c] as string;
-    }
-    const octal = /^[0-7]{1,3}/.exec(s.slice(this.i + 1, this.i + 4));
-    if (octal) {
-      this.i += 1 + octal[0].length;
-      return String.fromCodePoint(parseInt(octal[0], 8));
-    }
-    const width = c === "x" ? 2 : c === "u" ? 4 : c === "U" ? 8 : 0;
-    if (width > 0) {
-      const hex = s.slice(this.i + 2, this.i + 2 + width);
-      if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(hex)) {
-        this.fail(`truncated \\${c} escape in a string`);
-      }
-      const cp = parseInt(hex, 16);
-      if (cp > 0x10ffff) this.fail("illegal Unicode character in a string");
-      this.i += 2 + width;
-      return String.fromCodePoint(cp);
-    }
-    if (c === "N") this.fail("\\N{…} escapes are not supported");
-    this.i += 2;
-    return `\\${c}`;
   }
 }

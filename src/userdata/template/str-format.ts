@@ -24,7 +24,8 @@ export function strFormat(
   while (i < template.length) {
     const ch = template[i] as string;
     if (ch === "}") {
-      if (template[i + 1] !== "}") throw new PyError("ValueError", "Single '}' encountered in format string");
+      if (template[i + 1] !== "}")
+        throw new PyError("ValueError", "Single '}' encountered in format string");
       out += "}";
       i += 2;
       continue;
@@ -43,18 +44,25 @@ export function strFormat(
     const close = template.indexOf("}", i + 1);
     if (close < 0) throw new PyError("ValueError", "Single '{' encountered in format string");
     const field = template.slice(i + 1, close);
-    if (field.includes("{")) throw new PyError("NotSupported", "nested fields in a format spec are not supported");
+    if (field.includes("{"))
+      throw new PyError("NotSupported", "nested fields in a format spec are not supported");
     const { name, conversion, spec } = splitField(field);
     let value: PyValue;
     if (name === "") {
       if (auto === false) {
-        throw new PyError("ValueError", "cannot switch from manual field specification to automatic field numbering");
+        throw new PyError(
+          "ValueError",
+          "cannot switch from manual field specification to automatic field numbering",
+        );
       }
       auto = true;
       value = positional(args, next++);
     } else if (/^[0-9]+$/.test(name)) {
       if (auto === true) {
-        throw new PyError("ValueError", "cannot switch from automatic field numbering to manual field specification");
+        throw new PyError(
+          "ValueError",
+          "cannot switch from automatic field numbering to manual field specification",
+        );
       }
       auto = false;
       value = positional(args, Number(name));
@@ -63,7 +71,10 @@ export function strFormat(
       if (found === undefined) throw new PyError("KeyError", reprStr(name));
       value = found;
     } else {
-      throw new PyError("NotSupported", `format field '{${name}}' is not supported (only {}, {0} and {name})`);
+      throw new PyError(
+        "NotSupported",
+        `format field '{${name}}' is not supported (only {}, {0} and {name})`,
+      );
     }
     if (conversion === "r") value = pyRepr(value, rt);
     else if (conversion === "s") value = pyStr(value, rt);
@@ -85,7 +96,10 @@ function nextBrace(s: string, from: number): number {
 function positional(args: readonly PyValue[], index: number): PyValue {
   const value = args[index];
   if (value === undefined) {
-    throw new PyError("IndexError", `Replacement index ${index} out of range for positional args tuple`);
+    throw new PyError(
+      "IndexError",
+      `Replacement index ${index} out of range for positional args tuple`,
+    );
   }
   return value;
 }
@@ -102,6 +116,7 @@ function splitField(field: string): { name: string; conversion: string | undefin
     }
     return { name: field.slice(0, bang), conversion, spec: after.slice(2) };
   }
-  if (colon >= 0) return { name: field.slice(0, colon), conversion: undefined, spec: field.slice(colon + 1) };
+  if (colon >= 0)
+    return { name: field.slice(0, colon), conversion: undefined, spec: field.slice(colon + 1) };
   return { name: field, conversion: undefined, spec: "" };
 }

@@ -20,6 +20,8 @@ export function toPyValue(v: TemplateValue): PyValue {
   if (typeof v === "string" || typeof v === "boolean" || v === null) return v;
   if (Array.isArray(v)) return new PyList((v as readonly TemplateValue[]).map(toPyValue));
   return PyDict.from(
-    Object.entries(v as { readonly [key: string]: TemplateValue }).map(([k, x]) => [k, toPyValue(x)] as const),
+    Object.entries(v as { readonly [key: string]: TemplateValue }).map(
+      ([k, x]) => [k, toPyValue(x)] as const,
+    ),
   );
 }
