@@ -1,10 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages the test suite drives for real (run as root):
 # virsh and libvirtd, dnsmasq, busybox (udhcpc for stand-in guests), dig, curl, cloud-init's
-# Python code, amazon-ec2-utils (ec2-metadata), iproute2 (network namespaces), wrk (benchmarks).
+# Python code, amazon-ec2-utils (ec2-metadata), iproute2 (network namespaces), wrk (benchmarks),
+# python3-bottle (bottle 0.12, the original's template renderer, for the template golden tests).
 set -eu
 PACKAGES="libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 \
-  dnsmasq-base iptables iproute2 busybox bind9-dnsutils curl cloud-init amazon-ec2-utils wrk"
+  dnsmasq-base iptables iproute2 busybox bind9-dnsutils curl cloud-init amazon-ec2-utils wrk \
+  python3-bottle"
 
 missing=""
 for p in $PACKAGES; do
