@@ -61,6 +61,8 @@ export function formatValue(v: PyValue, specText: string, rt: Runtime): string {
 
 function formatStr(s: string, spec: Spec): string {
   if (spec.type !== "" && spec.type !== "s") throw unknownCode(spec.type, "str");
+  if (spec.z)
+    throw new PyError("ValueError", "Negative zero coercion (z) not allowed in format specifier");
   if (spec.sign !== undefined)
     throw new PyError("ValueError", "Sign not allowed in string format specifier");
   if (spec.alt)
@@ -92,7 +94,21 @@ export function formatInt(n: bigint, spec: Spec): string {
   if (spec.precision !== undefined) {
     throw new PyError("ValueError", "Precision not allowed in integer format specifier");
   }
+  if (spec.z) {
+    throw new PyError(
+      "ValueError",
+      "Negative zero coercion (z) not allowed in integer format specifier",
+    );
+  }
   if (spec.type === "c") {
+    if (spec.alt) {
+      throw new PyError(
+        "ValueError",
+        "Alternate form (#) not allowed with integer format specifier 'c'",
+      );
+    }
+    if (spec.grouping !== undefined)
+      throw new PyError("ValueError", `Cannot specify '${spec.grouping}' with 'c'.`);
     if (spec.sign !== undefined)
       throw new PyError("ValueError", "Sign not allowed with integer format specifier 'c'");
     if (n < 0n || n > 0x10ffffn)
@@ -122,8 +138,10 @@ export function formatFloat(x: number, spec: Spec): string {
   else if (type === "e" || type === "E") body = sciFormatText(value, spec.precision ?? 6, spec.alt);
   else if (type === "g" || type === "G")
     body = generalText(value, spec.precision ?? 6, spec.alt, false);
-  else if (spec.precision === undefined) body = floatRepr(value);
-  else body = generalText(value, spec.precision, spec.alt, true);
+  else if (spec.precision === undefined) {
+    body = floatRepr(value);
+    if (spec.alt && !body.includes(".")) body = body.replace(/(?=e)|$/, ".");
+  } else body = generalText(value, spec.precision, spec.alt, true);
   if (type === "E" || type === "F" || type === "G") body = body.toUpperCase();
   // z: a negative number that rounds to zero prints as 0 (Python 3.11).
   if (spec.z && Number.isFinite(value) && !/[1-9]/.test(body.replace(/e.*$/i, "")))

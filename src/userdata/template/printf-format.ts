@@ -5,7 +5,7 @@
  */
 import { PyError } from "./errors.js";
 import { MAX_SIZE } from "./limits.js";
-import { formatFloat, formatInt, layoutNumber, pad, type Spec } from "./format-spec.js";
+import { formatFloat, layoutNumber, pad, type Spec } from "./format-spec.js";
 import { numeric } from "./py-compare.js";
 import { pyRepr, pyStr, tooLarge } from "./py-repr.js";
 import { codePoints, pyLength, reprStr } from "./py-str.js";
@@ -96,11 +96,15 @@ function convert(
     return pad("", "", text, { ...spec, fill: " " }, ">");
   }
   if (type === "c") {
+    // %c takes a width and '-' only; precision and the other flags are ignored.
     const n = numeric(value);
-    if (typeof value === "string" && pyLength(value) === 1)
-      return pad("", "", value, { ...spec, fill: " " }, ">");
-    if (typeof n !== "bigint") throw new PyError("TypeError", `%c requires int or char`);
-    return formatInt(n, { ...spec, fill: " ", type: "c" });
+    let char: string;
+    if (typeof value === "string" && pyLength(value) === 1) char = value;
+    else if (typeof n !== "bigint") throw new PyError("TypeError", "%c requires int or char");
+    else if (n < 0n || n > 0x10ffffn)
+      throw new PyError("OverflowError", "%c arg not in range(0x110000)");
+    else char = String.fromCodePoint(Number(n));
+    return pad("", "", char, { ...spec, fill: " " }, ">");
   }
   const n = numeric(value);
   if (n === undefined) {
