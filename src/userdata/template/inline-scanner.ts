@@ -5,7 +5,8 @@
  * `{{` (22 characters cost bottle 4 s). A backtracking engine tries, at each position, a
  * Python string first, then the closing `}}`, then one more plain character; the first
  * success in that order is the match. Which positions reach a `}}` does not depend on where
- * the `{{` was, so one memo serves the whole text and the scan is linear. Pure.
+ * the `{{` was, so one memo serves the whole text and the scan is linear (triple-quoted
+ * strings aside, whose possible ends are counted against a budget). Pure.
  */
 
 /** A `{{…}}`: `start` of the braces, `end` after them, the inside from `innerStart` to `innerEnd`. */
@@ -19,13 +20,12 @@ export interface InlineMatch {
 /** Thrown when a text would need more work than any sensible template (nested quote tricks). */
 export class ScanBudgetExceeded extends Error {}
 
-/** A successor meaning "the closing braces here". */
-const TAIL = -1;
 /** Memo mark: no `}}` is reachable from this position. */
 const FAILED = -1;
 
 /** All inline expressions of `text`, left to right, as bottle's finditer returns them. */
 export function findInlines(text: string): InlineMatch[] {
+  if (!text.includes("{{")) return [];
   const scanner = new Scanner(text);
   const out: InlineMatch[] = [];
   let pos = 0;
@@ -52,47 +52,50 @@ class Scanner {
     this.budget = 8 * text.length + 100_000;
   }
 
-  /** Where the first `}}` reachable from `from` starts, or -1. Depth-first, in the regex's order. */
+  /**
+   * Where the first `}}` reachable from `from` starts, or -1. Plain characters lead straight
+   * on; only a quote can branch (a triple-quoted string may end at several places), so the
+   * search keeps a stack of those alternatives instead of recursing.
+   */
   reach(from: number): number {
-    const known = this.memo[from] as number;
-    if (known === FAILED) return -1;
-    if (known > 0) return known - 1;
-    const stack: Array<{ at: number; next: number[]; k: number }> = [
-      { at: from, next: this.successors(from), k: 0 },
-    ];
-    while (stack.length > 0) {
-      const frame = stack[stack.length - 1] as { at: number; next: number[]; k: number };
-      if (frame.k === frame.next.length) {
-        this.memo[frame.at] = FAILED;
-        stack.pop();
-        continue;
-      }
-      const step = frame.next[frame.k++] as number;
+    const text = this.text;
+    const path: number[] = [];
+    const branches: Array<{ depth: number; rest: number[] }> = [];
+    let at = from;
+    for (;;) {
+      const known = this.memo[at] as number;
       let found = -1;
-      if (step === TAIL) found = frame.at;
-      else {
-        const m = this.memo[step] as number;
-        if (m === FAILED) continue;
-        if (m === 0) {
-          stack.push({ at: step, next: this.successors(step), k: 0 });
+      if (known > 0) found = known - 1;
+      else if (known === 0) {
+        path.push(at);
+        const ch = text[at];
+        if (ch === "'" || ch === '"') {
+          const ends = stringEnds(text, at, this);
+          if (ends.length > 0) {
+            if (ends.length > 1) branches.push({ depth: path.length, rest: ends.slice(1) });
+            at = ends[0] as number;
+            continue;
+          }
+        } else if (text.startsWith("}}", at)) {
+          found = at;
+        } else if (ch !== undefined && ch !== "\n") {
+          at++;
           continue;
         }
-        found = m - 1;
       }
-      for (const f of stack) this.memo[f.at] = found + 1;
-      return found;
+      if (found >= 0) {
+        for (const p of path) this.memo[p] = found + 1;
+        return found;
+      }
+      // Everything since the last branch failed: try that branch's next alternative.
+      const branch = branches[branches.length - 1];
+      const failedFrom = branch === undefined ? 0 : branch.depth;
+      for (let k = failedFrom; k < path.length; k++) this.memo[path[k] as number] = FAILED;
+      path.length = failedFrom;
+      if (branch === undefined) return -1;
+      at = branch.rest.shift() as number;
+      if (branch.rest.length === 0) branches.pop();
     }
-    return -1;
-  }
-
-  /** What the pattern tries at `at`, in order: after each string, the `}}`, after one plain character. */
-  private successors(at: number): number[] {
-    const text = this.text;
-    const out = stringEnds(text, at, this);
-    if (text.startsWith("}}", at)) out.push(TAIL);
-    const ch = text[at];
-    if (ch !== undefined && ch !== "'" && ch !== '"' && ch !== "\n") out.push(at + 1);
-    return out;
   }
 
   /** Counts work; a text needing too much is refused rather than scanned for ever. */

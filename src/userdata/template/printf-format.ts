@@ -9,7 +9,15 @@ import { formatFloat, layoutNumber, pad, type Spec } from "./format-spec.js";
 import { numeric } from "./py-compare.js";
 import { pyRepr, pyStr, tooLarge } from "./py-repr.js";
 import { codePoints, pyLength, reprStr } from "./py-str.js";
-import { PyDict, PyList, PyTuple, type PyValue, type Runtime, typeName } from "./py-values.js";
+import {
+  PyDict,
+  PyList,
+  PyRange,
+  PyTuple,
+  type PyValue,
+  type Runtime,
+  typeName,
+} from "./py-values.js";
 
 const DIRECTIVE = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|[0-9]+)?(?:\.(\*|[0-9]+))?[hlL]?([\s\S])?/y;
 
@@ -58,7 +66,9 @@ export function printfFormat(template: string, values: PyValue, rt: Runtime): st
     out += convert(type, value, flags, width, precision, rt);
     if (out.length > MAX_SIZE) throw tooLarge();
   }
-  const mappingLike = mapping !== undefined || values instanceof PyList;
+  // Python skips this check for anything with __getitem__ (a "mapping" to it): dict, list, range.
+  const mappingLike =
+    mapping !== undefined || values instanceof PyList || values instanceof PyRange;
   if (!(values instanceof PyTuple) && !mappingLike && used === 0) {
     throw new PyError("TypeError", "not all arguments converted during string formatting");
   }

@@ -25,17 +25,23 @@ export const KEYWORDS = new Set(
   ).split(" "),
 );
 
-/** Longest first, so that "**=" is not read as "*" "*" "=". */
-const OPERATORS = (
-  "**= //= >>= <<= ... != == <= >= // ** -> := += -= *= /= %= &= |= ^= @= << >> " +
-  "+ - * / % @ & | ^ ~ < > ( ) [ ] { } , : . ; ="
-).split(" ");
+/** Python's operators and delimiters, by length: the longest match wins ("**=" over "*"). */
+const OPERATORS: readonly ReadonlySet<string>[] = [
+  new Set("**= //= >>= <<= ...".split(" ")),
+  new Set("!= == <= >= // ** -> := += -= *= /= %= &= |= ^= @= << >>".split(" ")),
+  new Set("+ - * / % @ & | ^ ~ < > ( ) [ ] { } , : . ; =".split(" ")),
+];
 
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const NUMBER =
   /0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9](?:_?[0-9])*)?/y;
 const STRING_PREFIX = /(?:[rRuUbBfF]|[bB][rR]|[rR][bB]|[fF][rR]|[rR][fF])?(?='|")/y;
 const SPACE = /[ \t\f]+/y;
+const STARTS_STRING = "'\"rRuUbBfF";
+
+function isDigit(ch: string): boolean {
+  return ch >= "0" && ch <= "9";
+}
 
 /** The tokens of `code`, ending with an "end" token. */
 export function tokenize(code: MappedText): Token[] {
@@ -60,7 +66,7 @@ class Tokenizer {
     const s = this.code.text;
     while (this.i < s.length) {
       const ch = s[this.i] as string;
-      if (this.skip(SPACE)) continue;
+      if ((ch === " " || ch === "\t" || ch === "\f") && this.skip(SPACE)) continue;
       if (ch === "\n" || ch === "\r") {
         this.i++;
         continue;
@@ -70,12 +76,12 @@ class Tokenizer {
         continue;
       }
       if (ch === "#") this.fail("a comment cannot be inside {{ }}");
-      const prefix = this.match(STRING_PREFIX);
+      const prefix = STARTS_STRING.includes(ch) ? this.match(STRING_PREFIX) : undefined;
       if (prefix !== undefined) {
         this.string(prefix);
         continue;
       }
-      if (/[0-9]/.test(ch) || (ch === "." && /[0-9]/.test(s[this.i + 1] ?? ""))) {
+      if (isDigit(ch) || (ch === "." && isDigit(s[this.i + 1] ?? ""))) {
         this.number();
         continue;
       }
@@ -85,7 +91,9 @@ class Tokenizer {
         continue;
       }
       if (/[\p{L}\p{Nl}]/u.test(ch)) this.fail("only ASCII names are supported");
-      const op = OPERATORS.find((o) => s.startsWith(o, this.i));
+      const op = [3, 2, 1]
+        .map((n) => s.slice(this.i, this.i + n))
+        .find((o, k) => OPERATORS[k]?.has(o));
       if (op === undefined) this.fail(`invalid character ${JSON.stringify(ch)}`);
       this.out.push({ t: "op", v: op, at: this.at() });
       this.i += op.length;
