@@ -80,6 +80,25 @@ test("a template cannot run for ever or fill memory", () => {
   assert.match(failure(() => render("{{ sorted(range(1000000000)) }}")).problem, /larger than/);
 });
 
+test("deep nesting is an error, never a stack overflow", () => {
+  const deep = [
+    `{{ 1${" + 1".repeat(5000)} }}`,
+    `{{ s${"[0]".repeat(5000)} }}`,
+    `{{ s${".upper()".repeat(5000)} }}`,
+    `{{ [1 ${"for a in 'a' ".repeat(500)}] }}`,
+    `{{ ${"(".repeat(500)}1${")".repeat(500)} }}`,
+    `{{ ${"not ".repeat(5000)}1 }}`,
+  ];
+  for (const source of deep)
+    assert.match(failure(() => render(source, { s: "a" })).problem, /more than/);
+  const nest = (open: string, close: string) =>
+    `% t = ()\n% for i in range(10000):\n% t = ${open}t${close}\n% end\n`;
+  assert.match(failure(() => render(`${nest("(", ",)")}{{ {t: 1} }}`)).problem, /RecursionError/);
+  assert.match(failure(() => render(`${nest("[", "]")}{{ t }}`)).problem, /RecursionError/);
+  assert.equal(render(`${nest("[", "]")}{{ t == t }} {{ len(t) }}`), "True 1");
+  assert.equal(render(`{{ 1${" + 1".repeat(900)} }}`), "901");
+});
+
 test("the file's directory never reaches the guest", () => {
   assert.equal(
     failure(() => render("{{ 1 + }}"))

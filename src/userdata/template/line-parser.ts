@@ -5,6 +5,7 @@
  */
 import type { BinaryOp, Expr, Stmt, Target } from "./ast.js";
 import { CompileError } from "./errors.js";
+import { checkDepth } from "./expr-depth.js";
 import { ExprParser, toTarget } from "./expr-parser.js";
 import { refuseKeyword } from "./token-cursor.js";
 import type { MappedText } from "./mapped-text.js";
@@ -47,7 +48,7 @@ export function parseCodeLine(code: MappedText): CodeLine {
   }
   if (first.t === "name" && (first.v === "if" || first.v === "elif")) {
     p.next();
-    const test = p.expression();
+    const test = checkDepth(p.expression());
     return { k: first.v, test, inline: colonAndBody(p), at };
   }
   if (first.t === "name" && first.v === "else") {
@@ -58,7 +59,7 @@ export function parseCodeLine(code: MappedText): CodeLine {
     p.next();
     const target = p.targetList();
     if (!p.takeKeyword("in")) p.unexpected("expected 'in'");
-    const iter = p.expressions();
+    const iter = checkDepth(p.expressions());
     return { k: "for", target, iter, inline: colonAndBody(p), at };
   }
   const stmts = simpleStatements(p);
@@ -92,12 +93,12 @@ function simpleStatement(p: ExprParser): Stmt {
   if (t.t === "name" && KEYWORDS.has(t.v) && !["True", "False", "None", "not"].includes(t.v)) {
     refuseKeyword(p, t);
   }
-  const value = p.expressions();
+  const value = checkDepth(p.expressions());
   const op = p.peek();
   if (op.t === "op" && op.v in AUGMENTED) {
     if (value.k !== "name") throw new CompileError("only names can be assigned to", value.at);
     p.next();
-    const right = p.expressions();
+    const right = checkDepth(p.expressions());
     return {
       k: "augassign",
       name: value.name,
@@ -111,7 +112,7 @@ function simpleStatement(p: ExprParser): Stmt {
   const targets = [toTarget(p, value)];
   let right = value;
   while (p.takeOp("=")) {
-    right = p.expressions();
+    right = checkDepth(p.expressions());
     if (p.isOp("=")) targets.push(toTarget(p, right));
   }
   return { k: "assign", targets, value: right };

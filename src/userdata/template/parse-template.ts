@@ -2,6 +2,7 @@
 import type { Expr, OutputPart, Stmt } from "./ast.js";
 import { buildBlocks, type PlacedLine } from "./block-builder.js";
 import { CompileError } from "./errors.js";
+import { checkDepth } from "./expr-depth.js";
 import { ExprParser } from "./expr-parser.js";
 import { parseCodeLine } from "./line-parser.js";
 import type { MappedText } from "./mapped-text.js";
@@ -33,5 +34,5 @@ function parseInline(code: MappedText, at: number): Expr {
   if (kwargs.length > 0) p.fail("{{ }} takes one expression, not a keyword argument");
   if (args.length !== 1) throw new CompileError("{{ }} takes exactly one expression", at);
   if (!p.atEnd()) p.unexpected();
-  return args[0] as Expr;
+  return checkDepth(args[0] as Expr);
 }

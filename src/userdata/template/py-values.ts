@@ -5,6 +5,7 @@
  * classes. Templates cannot mutate containers, so they are shared freely. Pure.
  */
 import { PyError } from "./errors.js";
+import { MAX_DEPTH } from "./limits.js";
 
 /** Any value a template expression can produce. */
 export type PyValue =
@@ -150,7 +151,7 @@ export function typeName(v: PyValue): string {
  * The key a dict files `v` under: equal keys (1, 1.0, True) share one, as in Python; lists and
  * dicts are unhashable.
  */
-export function hashKey(v: PyValue): string {
+export function hashKey(v: PyValue, depth = 0): string {
   switch (typeof v) {
     case "string":
       return `s${v}`;
@@ -163,7 +164,12 @@ export function hashKey(v: PyValue): string {
       return `f${v}`;
   }
   if (v === null) return "N";
-  if (v instanceof PyTuple) return `t${JSON.stringify(v.items.map(hashKey))}`;
+  if (v instanceof PyTuple) {
+    if (depth >= MAX_DEPTH) {
+      throw new PyError("RecursionError", `values nested more than ${MAX_DEPTH} levels deep`);
+    }
+    return `t${JSON.stringify(v.items.map((item) => hashKey(item, depth + 1)))}`;
+  }
   if (v instanceof PyRange) return `r${v.start},${v.stop},${v.step}`;
   throw new PyError("TypeError", `unhashable type: '${typeName(v)}'`);
 }
