@@ -1,14 +1,30 @@
 #!/bin/sh
-# Installs the Debian packages the test suite drives for real (run as root):
-# virsh and libvirtd, dnsmasq, busybox (udhcpc for stand-in guests), dig, curl, cloud-init's
-# Python code, amazon-ec2-utils (ec2-metadata), iproute2 (network namespaces), wrk (benchmarks),
-# virtinst (virt-install, to check the README's recipes);
-# for the packages: help2man (manual page), rpm (rpmbuild), debootstrap (the Debian root the
-# .deb is installed into; lintian and systemd-analyze run there), shellcheck (shell scripts).
+# Installs the Debian packages the test suite drives for real (run as root). One package per
+# line, with what needs it.
 set -eu
-PACKAGES="libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 \
-  dnsmasq-base iptables iproute2 busybox bind9-dnsutils curl cloud-init amazon-ec2-utils wrk \
-  virtinst help2man rpm debootstrap shellcheck"
+PACKAGES="
+  libvirt-clients             virsh
+  libvirt-daemon              libvirtd (real leases, events, net-update)
+  libvirt-daemon-driver-qemu  libvirtd's qemu driver (domains)
+  qemu-system-x86             the emulator libvirt starts domains with
+  dnsmasq-base                libvirt's DHCP/DNS, and the DNS tests' own dnsmasq
+  iptables                    libvirt's network set-up
+  iproute2                    network namespaces and veths
+  busybox                     udhcpc, for stand-in guests
+  bind9-dnsutils              dig
+  curl                        a client of the metadata service
+  cloud-init                  cloud-init's own Python code, ds-identify
+  amazon-ec2-utils            ec2-metadata
+  wrk                         benchmarks
+  virtinst                    virt-install, to check the README's recipes
+  python3-bottle              bottle 0.12, the original's template renderer (golden tests)
+  help2man                    the packages' manual page
+  rpm                         rpmbuild
+  debootstrap                 the Debian root the .deb is installed into
+  shellcheck                  the shell scripts
+"
+# The first word of each line is the package.
+PACKAGES=$(printf '%s\n' "$PACKAGES" | awk 'NF { print $1 }')
 
 missing=""
 for p in $PACKAGES; do

@@ -4,7 +4,7 @@ import type { Config } from "../config/config.js";
 import type { Identity } from "../inventory/instance.js";
 import { builtinUserdata } from "./builtin-userdata.js";
 import { FileCache } from "./file-cache.js";
-import { renderTemplate } from "./render-template.js";
+import { TemplateCache } from "./template-cache.js";
 import { templateValues } from "./template-values.js";
 import { userdataCandidates } from "./userdata-candidates.js";
 
@@ -36,6 +36,7 @@ export class UserdataService {
    */
   private readonly rendered = new WeakMap<Identity, Rendered>();
   private readonly candidates = new WeakMap<Identity, readonly string[]>();
+  private readonly templates = new TemplateCache();
 
   constructor(
     private readonly config: Config,
@@ -61,7 +62,7 @@ export class UserdataService {
     const body =
       found.origin.kind === "builtin"
         ? builtinUserdata(values)
-        : renderTemplate(found.source ?? "", values, found.origin.file);
+        : this.templates.get(found.source ?? "", found.origin.file).render(values);
     this.rendered.set(identity, { origin: found.origin, source: found.source, body });
     return { origin: found.origin, body };
   }

@@ -67,13 +67,13 @@ test("userdata_fallback = no: a guest without a file gets 404 (none), one with a
   ]);
 });
 
-test("a broken template fails only that guest's user-data, with a 500 naming file and line", async (t) => {
+test("a broken template fails only that guest's user-data, with a 500 naming file, line and column", async (t) => {
   const server = await startTestServer(t, ec2GuestsConfig(), {
     files: { "userdata/alpha": "ok\n{{nope}}\n" },
   });
   const res = await server.request("/latest/user-data", { from: ALPHA.ip });
   assert.equal(res.status, 500);
-  assert.equal(res.body, 'user-data template error: alpha:2: {{nope}}: no value named "nope"\n');
+  assert.equal(res.body, 'user-data template error: alpha:2:3: no value named "nope"\n');
   await expectRows(server, ALPHA.ip, [["/latest/meta-data/hostname", "alpha"]]);
   await expectRows(server, BETA.ip, [["/latest/user-data", { status: 200, contentType: OCTETS }]]);
 });

@@ -161,7 +161,7 @@ test("one JSON log line per request: client, instance, method, path, status, dur
   // The broken template is logged for the operator, with its path and line, once (not per request).
   const failures = lines.filter((l) => l.msg === "request failed");
   assert.equal(failures.length, 1);
-  assert.match(JSON.stringify(failures[0]), /userdata\/beta:1: \{\{oops\}\}: no value named/);
+  assert.match(JSON.stringify(failures[0]), /userdata\/beta:1:\d+: no value named \\"oops\\"/);
   for (const r of requests) assert.equal(typeof r.ms, "number");
   assert.ok(!(await readFile(logfile, "utf8")).includes("SECRETHASHVALUE"));
 });

@@ -91,7 +91,7 @@ test("mdserver_password is not a value when no password is set", async (t) => {
   assert.equal(res.status, 500);
 });
 
-test("a bad template fails only that instance's user-data, naming file and line", async (t) => {
+test("a bad template fails only that instance's user-data, naming file, line and column", async (t) => {
   const server = await startTestServer(t, twoGuestsConfig(), {
     files: {
       "userdata/alpha.yaml": "#cloud-config\nhostname: {{hostname}}\nowner: {{no_such_value}}\n",
@@ -101,7 +101,7 @@ test("a bad template fails only that instance's user-data, naming file and line"
   assert.equal(broken.status, 500);
   assert.equal(
     broken.body,
-    'user-data template error: alpha.yaml:3: {{no_such_value}}: no value named "no_such_value"\n',
+    'user-data template error: alpha.yaml:3:10: no value named "no_such_value"\n',
   );
   // Not advertised while it fails: a listing never names what does not answer.
   assert.equal((await server.request("/latest/", { from: ALPHA.ip })).body, "dynamic/\nmeta-data/");
@@ -111,6 +111,63 @@ test("a bad template fails only that instance's user-data, naming file and line"
     "alpha",
   );
   assert.equal((await server.request("/latest/user-data", { from: BETA.ip })).status, 200);
+});
+
+test("templates written for the original render as bottle 0.12 did: code lines, loops, helpers, escapes", async (t) => {
+  const template = [
+    "#cloud-config",
+    "hostname: {{hostname}}",
+    "% if defined('mdserver_password'):",
+    "password: {{!mdserver_password}}",
+    "% else:",
+    "lock_passwd: true",
+    "% end",
+    "% keys = [k for k in (public_key_default, get('public_key_backup', '')) if k]",
+    "ssh_authorized_keys:",
+    "% for i, key in enumerate(keys):",
+    "  - {{!key}}  # {{i}}",
+    "% end",
+    "runcmd:",
+    "  - [ echo, '{{ site.upper() }} {{ \"%s-%02d\" % (hostname, len(keys)) }}' ]",
+    "%% is a literal percent line",
+    "xbottle ate the x",
+    "",
+  ].join("\n");
+  const server = await startTestServer(t, twoGuestsConfig("[template-data]\nsite = lab\n"), {
+    files: { "userdata/alpha": template },
+  });
+  const res = await server.request("/latest/user-data", { from: ALPHA.ip });
+  assert.equal(res.status, 200, res.body);
+  assert.equal(
+    res.body,
+    [
+      "#cloud-config",
+      "hostname: alpha",
+      "lock_passwd: true",
+      "ssh_authorized_keys:",
+      `  - ${KEYS.default}  # 0`,
+      `  - ${KEYS.backup}  # 1`,
+      "runcmd:",
+      "  - [ echo, 'LAB alpha-02' ]",
+      "% is a literal percent line",
+      "bottle ate the x",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("a construct outside the template subset is refused with its place, and nothing is run", async (t) => {
+  const server = await startTestServer(t, twoGuestsConfig(), {
+    files: {
+      "userdata/alpha": "#cloud-config\n% import os\nx: {{ os.system('touch /tmp/pwned') }}\n",
+    },
+  });
+  const res = await server.request("/latest/user-data", { from: ALPHA.ip });
+  assert.equal(res.status, 500);
+  assert.equal(
+    res.body,
+    "user-data template error: alpha:2:3: 'import' is not supported in templates\n",
+  );
 });
 
 test("edits to user-data files are served without a restart", async (t) => {
