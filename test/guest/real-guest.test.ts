@@ -1,0 +1,172 @@
+/**
+ * A real Debian guest, built from Debian's packages as a vendor's cloud image is
+ * (scripts/build-guest-image.sh), boots under software emulation on a real libvirtd and is
+ * configured by mdserver: one boot per mode in which a guest can find mdserver. Each boot is
+ * checked afterwards from the guest's disk (debugfs) and over ssh from the test's namespace:
+ * cloud-init chose the intended datasource and read from 169.254.169.254, the hostname is set,
+ * the key is installed and logs in, the user-data ran, and mdserver logged the guest's fetches.
+ *
+ * Not part of `npm test` (a cold run builds the image, each boot takes minutes under
+ * emulation): run it with `npm run test:guest`, as root.
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { test } from "node:test";
+import { Teardown } from "../helpers/teardown.js";
+import { tempDir } from "../helpers/test-server.js";
+import { bootGuest } from "./guest-boot.js";
+import { guestDomainXml } from "./guest-domain.js";
+import { readGuestFacts } from "./guest-facts.js";
+import { MARKER_FILE, startGuestHost, type GuestHost } from "./guest-host.js";
+import { copyForBoot, guestImage, type GuestImage } from "./guest-image.js";
+import { DATASOURCE, setUpGuest, uuidFor, type GuestMode } from "./guest-setup.js";
+import { makeSshKey, type SshKey } from "./guest-ssh.js";
+
+/** Modes whose mdserver side has not landed yet: their boots would only show that. */
+const WAITING: Partial<Record<GuestMode, string>> = {
+  openstack: "waits for mdserver's OpenStack frontend and `mdserver guest-setup` (issue #13)",
+  nocloud: "waits for mdserver's NoCloud frontend and `mdserver guest-setup` (issue #13)",
+};
+
+/** The ds-identify name of each mode's datasource (first in the list it writes). */
+const DS_IDENTIFY: Record<GuestMode, string> = {
+  openstack: "OpenStack",
+  nocloud: "NoCloud",
+  ec2: "Ec2",
+};
+
+/** What mdserver must have served the guest: its user-data, in the mode's layout. */
+const USERDATA_PATH: Record<GuestMode, RegExp> = {
+  openstack: /^\/openstack\/[^/]+\/user_data$/,
+  nocloud: /^\/nocloud\/user-data$/,
+  ec2: /^\/[^/]+\/user-data$/,
+};
+
+const MODES: readonly GuestMode[] = ["openstack", "nocloud", "ec2"];
+/** A cold build takes a few minutes (debootstrap, apt); a cached image is found at once. */
+const BUILD_TIMEOUT_MS = 15 * 60_000;
+/** Boot to power-off takes 1-3 minutes under emulation on a busy 2-core machine. */
+const BOOT_TIMEOUT_MS = 7 * 60_000;
+const TEST_TIMEOUT_MS = BUILD_TIMEOUT_MS + MODES.length * (BOOT_TIMEOUT_MS + 60_000) + 120_000;
+
+const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
+
+test("a real Debian guest is configured by mdserver", { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const teardown = new Teardown(t);
+  const dir = await tempDir(t, "mdserver-guest-");
+  const started = Date.now();
+  const { image, built } = await guestImage(BUILD_TIMEOUT_MS);
+  t.diagnostic(
+    `image ${built ? "built" : "found in the cache"} in ${seconds(started)} s: ${image.dir}`,
+  );
+  const key = await makeSshKey(dir);
+  const host = await startGuestHost(teardown, dir, key.publicKey);
+  const id = randomBytes(2).toString("hex");
+  for (const [index, mode] of MODES.entries()) {
+    await t.test(`${mode}: boots, finds mdserver and is configured`, { skip: WAITING[mode] }, () =>
+      bootAndCheck(t, { teardown, dir, image, key, host, mode, name: `mdsg-${mode}-${id}`, index }),
+    );
+  }
+  t.diagnostic(`total ${seconds(started)} s`);
+});
+
+interface Boot {
+  readonly teardown: Teardown;
+  readonly dir: string;
+  readonly image: GuestImage;
+  readonly key: SshKey;
+  readonly host: GuestHost;
+  readonly mode: GuestMode;
+  readonly name: string;
+  readonly index: number;
+}
+
+async function bootAndCheck(t: { diagnostic(message: string): void }, boot: Boot) {
+  const { host, mode, name } = boot;
+  const started = Date.now();
+  const files = await copyForBoot(boot.image, boot.dir, name);
+  const mac = `52:54:00:6d:64:${(0x10 + boot.index).toString(16)}`;
+  const console = join(boot.dir, `${name}.console.log`);
+  const xml = guestDomainXml({
+    name,
+    uuid: uuidFor(mode),
+    mac,
+    network: host.network,
+    ...files,
+    console,
+  });
+  await host.libvirt.defineDomain(boot.teardown, name, xml, false);
+  await setUpGuest(host.libvirt, name, mode, host.xmlFile);
+  // Addresses are leased anew for each boot: only this boot's requests count.
+  const logFrom = host.mdserver.lines.length;
+  const run = await bootGuest({
+    libvirt: host.libvirt,
+    ns: host.ns,
+    name,
+    mac,
+    network: host.network,
+    key: boot.key,
+    sshCommand: `hostname; cat ${MARKER_FILE}; sudo -n true && echo sudo-ok`,
+    console,
+    timeoutMs: BOOT_TIMEOUT_MS,
+  });
+  t.diagnostic(
+    `${mode}: lease after ${run.leaseAfter ?? "-"} s, ssh after ${run.sshAfter ?? "-"} s, ` +
+      `off after ${run.offAfter} s`,
+  );
+  const facts = await readGuestFacts(files.root);
+  const context = `cloud-init on ${name}:\n${facts.status}`;
+
+  assert.equal(facts.datasourceList[0], DS_IDENTIFY[mode], `ds-identify's choice; ${context}`);
+  assert.ok(
+    facts.datasource.startsWith(DATASOURCE[mode]),
+    `datasource ${facts.datasource}; ${context}`,
+  );
+  assert.deepEqual(facts.errors, [], context);
+  assert.ok(
+    facts.metadataReads.some((read) => read.status === 200),
+    `cloud-init read nothing from 169.254.169.254; ${context}`,
+  );
+  assert.equal(facts.hostname, name, "the guest's /etc/hostname");
+  assert.ok(facts.authorizedKeys?.includes(boot.key.publicKey), "the test key is authorized");
+  assert.equal(facts.marker, host.marker, "the user-data's marker file");
+
+  assert.ok(run.address !== undefined, "the guest got a lease");
+  assert.deepEqual(
+    run.ssh?.trim().split("\n"),
+    [name, host.marker, "sudo-ok"],
+    `ssh as the default user with the test key (${run.sshError ?? "no error"})`,
+  );
+
+  const fetched = accessLog(host.mdserver.lines.slice(logFrom), run.address);
+  assert.ok(
+    fetched.some((line) => line.status === 200 && USERDATA_PATH[mode].test(line.path)),
+    `mdserver served ${name} its user-data; it logged for ${run.address}:\n` +
+      fetched.map((line) => `${line.status} ${line.path}`).join("\n"),
+  );
+  assert.ok(
+    fetched.every((line) => line.instance === name || line.status === 404),
+    "every answer to the guest's address was for the guest",
+  );
+  t.diagnostic(`${mode}: boot and checks ${seconds(started)} s, ${fetched.length} requests`);
+}
+
+interface AccessLine {
+  readonly client: string;
+  readonly instance?: string;
+  readonly path: string;
+  readonly status: number;
+}
+
+/** mdserver's access-log lines for requests from `client`. */
+function accessLog(lines: readonly string[], client: string): AccessLine[] {
+  return lines.flatMap((line) => {
+    try {
+      const parsed = JSON.parse(line) as AccessLine & { msg?: string };
+      return parsed.msg === "request" && parsed.client === client ? [parsed] : [];
+    } catch {
+      return [];
+    }
+  });
+}
