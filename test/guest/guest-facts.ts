@@ -35,9 +35,8 @@ const HARVEST = "/var/lib/mdserver-test";
 export async function readGuestFacts(image: string): Promise<GuestFacts> {
   await mustReadGuestFile(image, `${HARVEST}/done`);
   const cloudCfg = await mustReadGuestFile(image, `${HARVEST}/run-cloud-init/cloud.cfg`);
-  const result = JSON.parse(
-    await mustReadGuestFile(image, `${HARVEST}/run-cloud-init/result.json`),
-  ) as {
+  // /run/cloud-init/result.json is a link to this file.
+  const result = JSON.parse(await mustReadGuestFile(image, "/var/lib/cloud/data/result.json")) as {
     v1: { datasource: string | null; errors: string[] };
   };
   const log = await mustReadGuestFile(image, "/var/log/cloud-init.log");
@@ -73,4 +72,22 @@ export function parseMetadataReads(log: string): MetadataRead[] {
     reads.push({ url: match[1] ?? "", status: Number(match[2]) });
   }
   return reads;
+}
+
+/**
+ * What went wrong, for a failing boot: the serial console's last lines, ds-identify's log and
+ * cloud-init's warnings, errors and tracebacks (whatever of them the disk has).
+ */
+export async function explainBoot(image: string, consoleTail: string): Promise<string> {
+  const dsIdentify = await readGuestFile(image, `${HARVEST}/run-cloud-init/ds-identify.log`);
+  const log = (await readGuestFile(image, "/var/log/cloud-init.log")) ?? "(no cloud-init.log)";
+  const problems = log
+    .split("\n")
+    .filter((line) => /WARNING|ERROR|Traceback|Error:|^\s/.test(line))
+    .slice(-80);
+  return [
+    `console:\n${consoleTail}`,
+    `ds-identify.log:\n${dsIdentify ?? "(none)"}`,
+    `cloud-init.log warnings and errors:\n${problems.join("\n")}`,
+  ].join("\n\n");
 }

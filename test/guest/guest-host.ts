@@ -1,9 +1,16 @@
 /**
  * The host side of the real-guest test, all inside a network namespace the test creates: a real
- * libvirtd (test/helpers/libvirtd.ts: /dev/kvm hidden, machine-wide lock), an isolated libvirt
- * network whose dnsmasq gives guests a route to 169.254.169.254 (DHCP option 121: an isolated
- * network announces no router, REFERENCE.md §2), the metadata address on its bridge, and
- * mdserver (the built CLI) serving there on port 80 with a user-data template.
+ * libvirtd (test/helpers/libvirtd.ts: /dev/kvm hidden, machine-wide lock), a NAT libvirt network
+ * (libvirt's default kind: its dnsmasq announces the bridge as router, so the guest's default
+ * route reaches 169.254.169.254, which sits on the bridge; nothing leaves the namespace, which
+ * has no other link), and mdserver (the built CLI) serving there on port 80 with a user-data
+ * template.
+ *
+ * Not an isolated network with a DHCP option 121 route to the metadata address: measured with
+ * this guest (Debian 12, cloud-init 22.4), the Ec2 datasource then fails in cloud-init's network
+ * stage. It re-crawls with an ephemeral DHCP lease (boot-legacy event) and appends the option's
+ * route, which ifupdown's dhclient has already added: "RTNETLINK answers: File exists", the init
+ * stage fails, no user, no ssh keys, sshd without host keys.
  */
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
@@ -34,15 +41,13 @@ export const MARKER_FILE = "/var/lib/mdserver-test-marker";
 const BRIDGE_ADDRESS = "10.214.0.1";
 
 function networkXml(name: string, bridge: string): string {
-  return `<network xmlns:dnsmasq="http://libvirt.org/schemas/network/dnsmasq/1.0">
+  return `<network>
   <name>${name}</name>
+  <forward mode="nat"/>
   <bridge name="${bridge}" stp="off" delay="0"/>
   <ip address="${BRIDGE_ADDRESS}" netmask="255.255.255.0">
     <dhcp><range start="10.214.0.100" end="10.214.0.200"/></dhcp>
   </ip>
-  <dnsmasq:options>
-    <dnsmasq:option value="dhcp-option=option:classless-static-route,${METADATA_ADDRESS}/32,${BRIDGE_ADDRESS}"/>
-  </dnsmasq:options>
 </network>
 `;
 }

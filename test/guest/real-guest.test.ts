@@ -15,9 +15,9 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Teardown } from "../helpers/teardown.js";
 import { tempDir } from "../helpers/test-server.js";
-import { bootGuest } from "./guest-boot.js";
+import { bootGuest, consoleTail, type BootRun } from "./guest-boot.js";
 import { guestDomainXml } from "./guest-domain.js";
-import { readGuestFacts } from "./guest-facts.js";
+import { explainBoot, readGuestFacts } from "./guest-facts.js";
 import { MARKER_FILE, startGuestHost, type GuestHost } from "./guest-host.js";
 import { copyForBoot, guestImage, type GuestImage } from "./guest-image.js";
 import { DATASOURCE, setUpGuest, uuidFor, type GuestMode } from "./guest-setup.js";
@@ -115,7 +115,19 @@ async function bootAndCheck(t: { diagnostic(message: string): void }, boot: Boot
     `${mode}: lease after ${run.leaseAfter ?? "-"} s, ssh after ${run.sshAfter ?? "-"} s, ` +
       `off after ${run.offAfter} s`,
   );
-  const facts = await readGuestFacts(files.root);
+  try {
+    await checkGuest(boot, files.root, run, logFrom);
+  } catch (error) {
+    t.diagnostic(await explainBoot(files.root, await consoleTail(console)));
+    throw error;
+  }
+  t.diagnostic(`${mode}: boot and checks ${seconds(started)} s`);
+}
+
+/** The checks of one boot, from the guest's disk, ssh and mdserver's log. */
+async function checkGuest(boot: Boot, root: string, run: BootRun, logFrom: number) {
+  const { host, mode, name } = boot;
+  const facts = await readGuestFacts(root);
   const context = `cloud-init on ${name}:\n${facts.status}`;
 
   assert.equal(facts.datasourceList[0], DS_IDENTIFY[mode], `ds-identify's choice; ${context}`);
@@ -149,7 +161,6 @@ async function bootAndCheck(t: { diagnostic(message: string): void }, boot: Boot
     fetched.every((line) => line.instance === name || line.status === 404),
     "every answer to the guest's address was for the guest",
   );
-  t.diagnostic(`${mode}: boot and checks ${seconds(started)} s, ${fetched.length} requests`);
 }
 
 interface AccessLine {
