@@ -30,6 +30,7 @@ LOCK_WAIT_S=1800
 KEY=$(sha256sum "$0" | cut -c1-16)
 OUT="$CACHE_ROOT/guest-$KEY"
 if [ -f "$OUT/ready" ]; then
+  touch "$OUT/last-used"
   echo "$OUT"
   exit 0
 fi
@@ -44,9 +45,15 @@ if ! flock -w "$LOCK_WAIT_S" 9; then
   exit 1
 fi
 if [ -f "$OUT/ready" ]; then
+  touch "$OUT/last-used"
   echo "$OUT"
   exit 0
 fi
+# Holding the lock, no other build runs: what a killed build left behind can go, and so can
+# images of other recipes unused for a week (another checkout may still use a recent one).
+rm -rf "$CACHE_ROOT"/build-*
+find "$CACHE_ROOT" -mindepth 2 -maxdepth 2 -path "$CACHE_ROOT/guest-*/last-used" -mtime +7 \
+  -printf '%h\n' | xargs -r rm -rf
 
 WORK=$(mktemp -d "$CACHE_ROOT/build-$KEY.XXXXXX")
 LOG="$WORK/build.log"
@@ -108,7 +115,7 @@ cat >"$ROOT/usr/local/sbin/mdserver-test-harvest" <<'EOF'
 out=/var/lib/mdserver-test
 rm -rf "$out"
 mkdir -p "$out"
-cp -a /run/cloud-init "$out/run-cloud-init" 2>/dev/null
+cp -rL /run/cloud-init "$out/run-cloud-init" 2>/dev/null
 hostname >"$out/hostname"
 cloud-init status --long >"$out/cloud-init-status" 2>&1
 ip -o addr >"$out/ip-addr" 2>&1
@@ -145,7 +152,7 @@ mkfs.ext4 -q -L root -d "$ROOT" "$WORK/out/root.img" "$IMAGE_SIZE" >>"$LOG" 2>&1
 chroot "$ROOT" dpkg-query -W -f '${Package} ${Version}\n' >"$WORK/out/packages.txt"
 chmod 755 "$WORK/out"
 chmod 644 "$WORK/out"/*
-touch "$WORK/out/ready"
+touch "$WORK/out/ready" "$WORK/out/last-used"
 rm -rf "$OUT"
 mv "$WORK/out" "$OUT"
 step "built $OUT"

@@ -1,10 +1,13 @@
 #!/bin/sh
 # Installs the Debian packages the test suite drives for real (run as root):
 # virsh and libvirtd, dnsmasq, busybox (udhcpc for stand-in guests), dig, curl, cloud-init's
-# Python code, amazon-ec2-utils (ec2-metadata), iproute2 (network namespaces), wrk (benchmarks).
+# Python code, amazon-ec2-utils (ec2-metadata), iproute2 (network namespaces), wrk (benchmarks);
+# for the real-guest test (npm run test:guest): debootstrap (builds the guest), e2fsprogs
+# (mkfs.ext4 -d, debugfs) and openssh-client (logs in to the guest).
 set -eu
 PACKAGES="libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 \
-  dnsmasq-base iptables iproute2 busybox bind9-dnsutils curl cloud-init amazon-ec2-utils wrk"
+  dnsmasq-base iptables iproute2 busybox bind9-dnsutils curl cloud-init amazon-ec2-utils wrk \
+  debootstrap e2fsprogs openssh-client"
 
 missing=""
 for p in $PACKAGES; do
