@@ -10,7 +10,8 @@
  * this guest (Debian 12, cloud-init 22.4), the Ec2 datasource then fails in cloud-init's network
  * stage. It re-crawls with an ephemeral DHCP lease (boot-legacy event) and appends the option's
  * route, which ifupdown's dhclient has already added: "RTNETLINK answers: File exists", the init
- * stage fails, no user, no ssh keys, sshd without host keys.
+ * stage fails, no user, no ssh keys, sshd without host keys. (OpenStack mode was measured to
+ * work there: its ephemeral lease is taken in the local stage only.)
  */
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
