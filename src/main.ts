@@ -3,17 +3,27 @@
  * `mdserver FILE` (how its unit files start it), which means `mdserver serve --config FILE`.
  */
 import { checkConfigCommand } from "./cli/check-config.js";
-import { EXIT, parseCommonArgs, UsageError, type Command } from "./cli/command.js";
+import {
+  EXIT,
+  parseCommonArgs,
+  UsageError,
+  type ArgvCommand,
+  type Command,
+} from "./cli/command.js";
 import { dumpConfigCommand } from "./cli/dump-config.js";
+import { guestSetupCommand } from "./cli/guest-setup.js";
 import { listCommand } from "./cli/list.js";
+import { networkSetupCommand } from "./cli/network-setup.js";
 import { serveCommand } from "./cli/serve.js";
 import { VERSION } from "./version.js";
 
-const COMMANDS: readonly Command[] = [
+const COMMANDS: ReadonlyArray<Command | ArgvCommand> = [
   serveCommand,
   checkConfigCommand,
   dumpConfigCommand,
   listCommand,
+  guestSetupCommand,
+  networkSetupCommand,
 ];
 
 function usage(): string {
@@ -21,7 +31,7 @@ function usage(): string {
   return `Usage: mdserver <command> [--config FILE]
        mdserver FILE            (same as: mdserver serve --config FILE)
 
-mdserver ${VERSION}: a metadata server for libvirt guests (EC2-style metadata and user-data).
+mdserver ${VERSION}: a metadata server for libvirt guests (EC2, OpenStack and NoCloud metadata).
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
@@ -48,7 +58,8 @@ async function main(argv: readonly string[]): Promise<number> {
   throw new UsageError(`unknown command "${first}"`);
 }
 
-async function run(command: Command, args: readonly string[]): Promise<number> {
+async function run(command: Command | ArgvCommand, args: readonly string[]): Promise<number> {
+  if ("runArgv" in command) return command.runArgv(args);
   const common = parseCommonArgs(command, args);
   return common === undefined ? EXIT.ok : command.run(common);
 }

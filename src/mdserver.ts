@@ -6,8 +6,13 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config/config.js";
+import { createDnsManager } from "./dns/create-dns.js";
+import type { DnsManager } from "./dns/dns-manager.js";
 import { createDispatcher } from "./frontends/dispatch.js";
 import { createEc2Frontend } from "./frontends/ec2/ec2-frontend.js";
+import { createGuestDocuments } from "./frontends/guest-documents.js";
+import { createNoCloudFrontend } from "./frontends/nocloud/nocloud-frontend.js";
+import { createOpenStackFrontend } from "./frontends/openstack/openstack-frontend.js";
 import { createServiceFrontend } from "./frontends/service/service-frontend.js";
 import { createHttpServer, listen, type Timeouts } from "./http/http-server.js";
 import { createSources } from "./inventory/create-sources.js";
@@ -15,6 +20,7 @@ import { fallbackIdentities } from "./inventory/fallback-identity.js";
 import { Inventory } from "./inventory/inventory.js";
 import type { InstanceSource } from "./inventory/source.js";
 import type { Logger } from "./log/logger.js";
+import { logSetupFindings } from "./setup/log-setup-findings.js";
 import { UserdataService } from "./userdata/userdata-service.js";
 
 export interface StartOptions {
@@ -28,6 +34,8 @@ export interface StartOptions {
 
 export interface RunningMdserver {
   readonly inventory: Inventory;
+  /** Guest names in DNS, when dnsmasq.manage_addnhosts is on. */
+  readonly dns: DnsManager | undefined;
   /** The addresses actually bound so far (ports resolved). */
   readonly bound: readonly AddressInfo[];
   close(): Promise<void>;
@@ -47,9 +55,17 @@ export async function startMdserver(
     config.libvirt.miss_refresh_interval,
     (message, detail) => log.warn(detail, message),
   );
+  // Fed by inventory changes only (never by requests); it writes in the background.
+  const dns = createDnsManager(
+    config,
+    log,
+    (address, instance) => inventory.lookup(address)?.instance.uuid === instance.uuid,
+  );
+  if (dns) inventory.onChange(dns.listener);
   await inventory.start();
 
   const userdata = new UserdataService(config);
+  const documents = createGuestDocuments(config, userdata);
   const fallback = config.mdserver.fallback_identity
     ? fallbackIdentities(config.mdserver.hostname_prefix)
     : undefined;
@@ -58,7 +74,13 @@ export async function startMdserver(
     (client) =>
       inventory.lookup(client) ??
       inventory.resolve(client).then((found) => found ?? fallback?.(client)),
-    [createServiceFrontend(config), createEc2Frontend(config, userdata)],
+    // The EC2 frontend takes every path the others do not: it comes last.
+    [
+      createServiceFrontend(config),
+      createOpenStackFrontend(config, documents),
+      createNoCloudFrontend(config, documents),
+      createEc2Frontend(config, userdata),
+    ],
   );
 
   const port = options.port ?? config.mdserver.port;
@@ -97,17 +119,28 @@ export async function startMdserver(
   } catch (error) {
     await closeAll(servers);
     await inventory.stop();
+    await dns?.stop();
     throw error;
   }
 
+  // Guests that will never ask (not set up, no route): told once, in the background, so that
+  // start-up does not wait on it. Sources given by the caller (tests) are not libvirt's.
+  const stopCheck = new AbortController();
+  const checked =
+    options.sources === undefined ? logSetupFindings(config, log, stopCheck.signal) : undefined;
+
   return {
     inventory,
+    dns,
     bound,
     close: async () => {
       closed = true;
+      stopCheck.abort();
+      await checked;
       for (const timer of timers) clearTimeout(timer);
       await closeAll(servers);
       await inventory.stop();
+      await dns?.stop();
       userdata.close();
     },
   };

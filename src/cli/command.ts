@@ -16,6 +16,14 @@ export interface Command {
   run(args: CommonArgs): Promise<number>;
 }
 
+/** A command with options of its own: it parses its whole argument list, help included. */
+export interface ArgvCommand {
+  readonly name: string;
+  readonly summary: string;
+  /** Resolves with the exit code; throws UsageError for a bad command line. */
+  runArgv(argv: readonly string[]): Promise<number>;
+}
+
 export interface CommonArgs {
   readonly config: string;
 }

@@ -1,14 +1,19 @@
 /**
  * `mdserver list`: the instances the server would serve, one line per address, with the
- * user-data file each would get. Starts the configured sources once (no HTTP, no events),
- * prints, stops. Exits 1 when a source could not give its complete view (it says why).
+ * user-data file each would get, and its DNS names when dnsmasq.manage_addnhosts is on.
+ * Starts the configured sources once (no HTTP, no events, nothing written), prints, stops.
+ * Exits 1 when a source could not give its complete view, or when DNS could not be
+ * published as configured (it says why).
  */
 import { pino } from "pino";
 import type { Config } from "../config/config.js";
 import { loadConfig } from "../config/load-config.js";
+import { createDnsBackend } from "../dns/create-dns.js";
+import { dnsNamesByAddress } from "../dns/dns-records.js";
 import { createSources } from "../inventory/create-sources.js";
 import { Inventory } from "../inventory/inventory.js";
 import type { Logger } from "../log/logger.js";
+import { checkSetup, describeFindings } from "../setup/setup-check.js";
 import { UserdataService, type UserdataOrigin } from "../userdata/userdata-service.js";
 import { EXIT, type Command } from "./command.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
@@ -33,6 +38,7 @@ export const listCommand: Command = {
     const sources = createSources(config, log, { watch: false });
     const inventory = new Inventory(sources, 0, (message) => log.warn(message));
     const userdata = new UserdataService(config);
+    const dns = createDnsBackend(config);
     let rows: string[][];
     try {
       await inventory.start();
@@ -41,8 +47,19 @@ export const listCommand: Command = {
       await inventory.stop();
       userdata.close();
     }
-    process.stdout.write(formatTable([[...HEADER], ...rows]));
-    return sources.every((s) => s.health().ok) ? EXIT.ok : EXIT.failure;
+    let header: string[] = [...HEADER];
+    const dnsProblems = (await dns?.check()) ?? [];
+    if (dns) {
+      const names = dnsNamesByAddress(inventory.instances(), config.dnsmasq);
+      header = [...header, "DNS"];
+      rows = rows.map((row) => [...row, names.get(row[3] ?? "")?.join(",") ?? "-"]);
+    }
+    for (const problem of dnsProblems) log.warn(`DNS: ${problem}`);
+    process.stdout.write(formatTable([header, ...rows]));
+    // Guests that will never ask: not set up for guest_setup, or no route to the address.
+    printWarnings(describeFindings(await checkSetup(config), config.mdserver.guest_setup));
+    const ok = sources.every((s) => s.health().ok) && dnsProblems.length === 0;
+    return ok ? EXIT.ok : EXIT.failure;
   },
 };
 
@@ -85,7 +102,7 @@ function describe(origin: UserdataOrigin): string {
 
 /** Left-aligned columns two spaces apart; the last column is not padded. */
 function formatTable(rows: readonly (readonly string[])[]): string {
-  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   return rows
     .map((row) =>
       row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  "),

@@ -137,11 +137,6 @@ export function parseConfig(file: string, text: string): ParsedConfig {
     );
   }
 
-  if (parts.dnsmasq?.manage_addnhosts) {
-    warnings.push(
-      `${file}:${sections.get("dnsmasq")?.entries.get("manage_addnhosts")?.line}: dnsmasq.manage_addnhosts: hosts-file management is not implemented in this version; the key has no effect`,
-    );
-  }
   for (const [name, entry] of sections.get("template-data")?.entries ?? []) {
     if (!TEMPLATE_NAME.test(name)) {
       warnings.push(
@@ -154,7 +149,14 @@ export function parseConfig(file: string, text: string): ParsedConfig {
   if (!service || !dnsmasqParsed || !libvirt || !ec2) throw new ConfigError(problems);
   // Relative paths are taken from the config file's directory, whatever the working directory.
   const here = (path: string) => resolve(dirname(file), path);
-  const dnsmasq = { ...dnsmasqParsed, base_dir: here(dnsmasqParsed.base_dir) };
+  const hereIfSet = (path: string | undefined) => (path === undefined ? undefined : here(path));
+  const dnsmasq = {
+    ...dnsmasqParsed,
+    base_dir: here(dnsmasqParsed.base_dir),
+    addn_hosts: hereIfSet(dnsmasqParsed.addn_hosts),
+    pid_file: hereIfSet(dnsmasqParsed.pid_file),
+    dns_state_file: here(dnsmasqParsed.dns_state_file),
+  };
   const config: Config = {
     file,
     mdserver: {

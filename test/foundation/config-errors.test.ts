@@ -67,6 +67,31 @@ const CASES: Array<[string, string, RegExp]> = [
     /:2: dnsmasq\.entry_order: "nick" is not one of base, prefix, domain, fqdn/,
   ],
   [
+    "a DNS prefix that cannot start a host name",
+    "[dnsmasq]\nmanage_addnhosts = yes\nprefix = test_\n",
+    /:3: dnsmasq\.prefix: "test_" cannot start a host name/,
+  ],
+  [
+    "a DNS domain that is not a domain name",
+    "[dnsmasq]\nmanage_addnhosts = yes\ndomain = example..com\n",
+    /:3: dnsmasq\.domain: "example\.\.com" is not a domain name/,
+  ],
+  [
+    "a bad DNS mode",
+    "[dnsmasq]\ndns_mode = bind\n",
+    /:2: dnsmasq\.dns_mode: "bind" is not one of addn-hosts, libvirt/,
+  ],
+  [
+    "a pid file without the hosts file it goes with",
+    "[dnsmasq]\npid_file = /run/dnsmasq.pid\n",
+    /:2: dnsmasq\.pid_file: is used only with dnsmasq\.addn_hosts/,
+  ],
+  [
+    "a hosts file in the libvirt DNS mode",
+    "[dnsmasq]\ndns_mode = libvirt\naddn_hosts = /etc/hosts.guests\n",
+    /:3: dnsmasq\.addn_hosts: has no effect with dns_mode = libvirt/,
+  ],
+  [
     "a bad ec2 instance_id form",
     "[ec2]\ninstance_id = mac\n",
     /:2: ec2\.instance_id: "mac" is not one of uuid, ip/,
@@ -231,15 +256,26 @@ test("settings that cannot take effect are warned about", () => {
     FILE,
     "[dnsmasq]\nmanage_addnhosts = yes\n[template-data]\nok_name = 1\nbad-name = 2\n",
   );
-  assert.equal(warnings.length, 2, warnings.join("\n"));
+  assert.equal(warnings.length, 1, warnings.join("\n"));
   assert.match(
     warnings[0] ?? "",
-    /:2: dnsmasq\.manage_addnhosts: hosts-file management is not implemented/,
-  );
-  assert.match(
-    warnings[1] ?? "",
     /:5: template-data\.bad-name: a template cannot refer to this name/,
   );
+});
+
+test("DNS names: a prefix or domain the original accepted is only checked where it is used", () => {
+  // With manage_addnhosts off (the original's default), nothing is written: any value starts.
+  const { config } = parseConfig(FILE, "[dnsmasq]\nprefix = test_\ndomain = .example.com.\n");
+  assert.equal(config.dnsmasq.prefix, "test_");
+  assert.equal(config.dnsmasq.domain, "example.com");
+  assert.equal(config.dnsmasq.dns_mode, "addn-hosts");
+  assert.equal(config.dnsmasq.dns_state_file, "/var/lib/mdserver/libvirt-dns.json");
+  const relative = parseConfig(
+    FILE,
+    "[dnsmasq]\naddn_hosts = hosts.d/guests\npid_file = run/d.pid\n",
+  );
+  assert.equal(relative.config.dnsmasq.addn_hosts, "/etc/mdserver/hosts.d/guests");
+  assert.equal(relative.config.dnsmasq.pid_file, "/etc/mdserver/run/d.pid");
 });
 
 test("the shipped sample and demo configurations are valid", async () => {

@@ -28,6 +28,11 @@ export const mdserverSection = z
       .default(["libvirt"]),
     fallback_identity: bool.default(false),
     userdata_fallback: bool.default(true),
+    /**
+     * How stock images are made to ask (see mdserver guest-setup): its default mode, and what
+     * `mdserver list` and the start-up log check domains for; "none" checks nothing.
+     */
+    guest_setup: oneOf(["openstack", "nocloud", "ec2", "none"]).default("openstack"),
   })
   .strict();
 

@@ -5,17 +5,14 @@
  * never be stale, and a WeakMap lets the old one go.
  */
 import type { Config } from "../../config/config.js";
-import { HttpError } from "../../http/reply.js";
 import type { Identity } from "../../inventory/instance.js";
-import { TemplateError } from "../../userdata/template-error.js";
 import type { UserdataService } from "../../userdata/userdata-service.js";
 import { computed, dir, leaf, type Directory, type Leaf } from "../tree.js";
 import { identityDocument } from "./identity-document.js";
 import { metaDataTree } from "./meta-data.js";
 import { servedEc2Versions } from "../ec2-versions.js";
+import { userdataReply } from "../userdata-reply.js";
 
-/** EC2 serves user-data as bytes, whatever they hold. */
-const USERDATA_TYPE = "application/octet-stream";
 /** Bounds the memory of first-seen times when guests come and go for a long time. */
 const FIRST_SEEN_LIMIT = 100_000;
 
@@ -70,20 +67,7 @@ export class InstanceTrees {
   }
 
   private userdataLeaf(identity: Identity): Leaf {
-    return computed(async () => {
-      try {
-        const rendered = await this.userdata.render(identity);
-        return rendered && { status: 200, body: rendered.body, contentType: USERDATA_TYPE };
-      } catch (error) {
-        if (error instanceof TemplateError) {
-          // The guest learns its file's name, the line and the problem; the log has the rest.
-          throw new HttpError(500, `user-data template error: ${error.forGuest()}`, undefined, {
-            cause: error,
-          });
-        }
-        throw error;
-      }
-    });
+    return computed(() => userdataReply(() => this.userdata.render(identity)));
   }
 
   /**

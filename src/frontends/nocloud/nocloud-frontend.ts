@@ -1,0 +1,71 @@
+/**
+ * NoCloud over HTTP: a seed at /nocloud/ for cloud-init's NoCloud datasource, pointed there by
+ * the DMI serial "ds=nocloud-net;s=http://169.254.169.254/nocloud/" (mdserver guest-setup
+ * --mode nocloud). Each guest sees its own seed at the same URL, told apart by its address.
+ */
+import type { Config } from "../../config/config.js";
+import { text, type Reply } from "../../http/reply.js";
+import type { MaybePromise } from "../../http/request.js";
+import type { Identity } from "../../inventory/instance.js";
+import { instanceId } from "../ec2/instance-id.js";
+import type { Frontend, MetadataRequest } from "../frontend.js";
+import type { GuestDocuments } from "../guest-documents.js";
+import { methodNotAllowed, serveNode } from "../serve-node.js";
+import { computed, dir, leaf, resolveNode, type Directory } from "../tree.js";
+import { USERDATA_TYPE, userdataReply } from "../userdata-reply.js";
+import { metaDataYaml, networkConfigYaml } from "./nocloud-documents.js";
+
+/** The path prefix of the seed. */
+export const NOCLOUD_PREFIX = "nocloud";
+
+/** The NoCloud frontend: paths starting with /nocloud. */
+export function createNoCloudFrontend(config: Config, documents: GuestDocuments): Frontend {
+  const trees = new WeakMap<Identity, Directory>();
+  const treeFor = (identity: Identity): Directory => {
+    let tree = trees.get(identity);
+    if (tree === undefined) {
+      tree = buildTree(config, documents, identity);
+      trees.set(identity, tree);
+    }
+    return tree;
+  };
+  return {
+    matches: (segments) => segments[0] === NOCLOUD_PREFIX,
+    handle: (request: MetadataRequest): MaybePromise<Reply> => {
+      if (request.method === "PUT") throw methodNotAllowed("GET, HEAD");
+      return serveNode(resolveNode(treeFor(request.identity), request.segments));
+    },
+  };
+}
+
+/** An empty document: cloud-init treats a missing user-data or meta-data as fatal, and retries a missing vendor-data eleven times a second apart. */
+const EMPTY: Reply = Object.freeze({ status: 200, body: "", contentType: USERDATA_TYPE });
+
+function buildTree(config: Config, documents: GuestDocuments, identity: Identity): Directory {
+  const metaData = metaDataYaml({
+    instanceId: instanceId(config, identity),
+    hostname: identity.instance.name,
+    keys: config.publicKeys,
+  });
+  const network = networkConfigYaml(documents.links(identity));
+  return dir([
+    [
+      NOCLOUD_PREFIX,
+      dir([
+        ["meta-data", leaf(metaData)],
+        ["network-config", network === undefined ? undefined : leaf(network)],
+        [
+          "user-data",
+          computed(async () => (await userdataReply(() => documents.userData(identity))) ?? EMPTY),
+        ],
+        [
+          "vendor-data",
+          computed(async () => {
+            const vendor = await documents.vendorData(identity);
+            return vendor === undefined ? EMPTY : { ...text(vendor), contentType: USERDATA_TYPE };
+          }),
+        ],
+      ]),
+    ],
+  ]);
+}

@@ -1,0 +1,116 @@
+/**
+ * What `mdserver list` and the start-up log warn about: served networks whose guests have no
+ * route to 169.254.169.254, and domains on them not set up for the configured guest_setup
+ * mode (their stock cloud-init would never ask). Read-only, one virsh session per URI.
+ */
+import type { Config } from "../config/config.js";
+import { isSetUp } from "./domain-setup.js";
+import { domainNetworks } from "./domain-networks.js";
+import { networkSetup } from "./network-setup.js";
+import { SetupError } from "./setup-error.js";
+import { quoted, VirshShell } from "./virsh-shell.js";
+
+/** The findings for one libvirt connection. */
+export interface SetupFindings {
+  readonly uri: string;
+  /** Served networks that need `mdserver network-setup`. */
+  readonly unroutedNetworks: readonly string[];
+  /** Domains on served networks whose definition is not set up for the mode, by name. */
+  readonly notSetUp: readonly string[];
+  /** Why the check could not be made, when it could not. */
+  readonly problem?: string | undefined;
+}
+
+/** Checks every configured libvirt URI (none when libvirt is not an instance source). */
+export async function checkSetup(config: Config, signal?: AbortSignal): Promise<SetupFindings[]> {
+  if (!config.mdserver.instance_source.includes("libvirt")) return [];
+  const findings: SetupFindings[] = [];
+  for (const uri of new Set(config.libvirt.uri)) {
+    if (signal?.aborted) break;
+    findings.push(await checkUri(config, uri, signal));
+  }
+  return findings;
+}
+
+async function checkUri(config: Config, uri: string, signal?: AbortSignal): Promise<SetupFindings> {
+  const shell = new VirshShell({
+    virsh: config.libvirt.virsh,
+    uri,
+    write: false,
+    timeoutMs: config.libvirt.timeout * 1000,
+  });
+  // Stopping ends virsh, which fails whatever command is waiting.
+  const stop = () => void shell.close();
+  signal?.addEventListener("abort", stop);
+  const networks = config.dnsmasq.net_name;
+  const unroutedNetworks: string[] = [];
+  const notSetUp: string[] = [];
+  try {
+    const existing = new Set(await names(shell, "net-list --all --name"));
+    for (const network of networks.filter((n) => existing.has(n))) {
+      if (await lacksRoute(shell, network)) unroutedNetworks.push(network);
+    }
+    const mode = config.mdserver.guest_setup;
+    if (mode !== "none") {
+      const all = await names(shell, "list --all --name");
+      // All asked at once (one session answers them in order, without a round trip each); a
+      // domain gone since the list fails alone and is left out.
+      const definitions = await Promise.all(
+        all.map((name) => shell.run(`dumpxml --inactive ${quoted(name)}`).catch(() => undefined)),
+      );
+      all.forEach((name, i) => {
+        const xml = definitions[i];
+        if (xml === undefined) return;
+        const served = domainNetworks(xml).some((n) => networks.includes(n));
+        if (served && !isSetUp(xml, mode)) notSetUp.push(name);
+      });
+    }
+    return { uri, unroutedNetworks, notSetUp: notSetUp.sort() };
+  } catch (error) {
+    const problem = error instanceof Error ? error.message : String(error);
+    return { uri, unroutedNetworks, notSetUp, problem };
+  } finally {
+    signal?.removeEventListener("abort", stop);
+    await shell.close();
+  }
+}
+
+async function names(shell: VirshShell, command: string): Promise<string[]> {
+  return (await shell.run(command))
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+}
+
+/** True when the network as it runs now gives guests no way to 169.254.169.254. */
+async function lacksRoute(shell: VirshShell, network: string): Promise<boolean> {
+  try {
+    return networkSetup(await shell.run(`net-dumpxml ${quoted(network)}`)).kind === "needs-route";
+  } catch (error) {
+    // A bridged network's route is its own DHCP server's business: nothing to say.
+    if (error instanceof SetupError) return false;
+    throw error;
+  }
+}
+
+/** The findings as warning sentences, one per problem (domains: one each, for `list`). */
+export function describeFindings(findings: readonly SetupFindings[], mode: string): string[] {
+  const lines: string[] = [];
+  const where = (uri: string) => (findings.length > 1 ? ` (${uri})` : "");
+  for (const found of findings) {
+    if (found.problem !== undefined) {
+      lines.push(`cannot check guest set-up at ${found.uri}: ${found.problem}`);
+    }
+    for (const network of found.unroutedNetworks) {
+      lines.push(
+        `network ${network}${where(found.uri)} is isolated and its guests have no route to 169.254.169.254: run "mdserver network-setup ${network}"`,
+      );
+    }
+    for (const name of found.notSetUp) {
+      lines.push(
+        `domain ${name}${where(found.uri)} is not set up for ${mode} (guest_setup), so a stock image will not ask: run "mdserver guest-setup ${name}"`,
+      );
+    }
+  }
+  return lines;
+}

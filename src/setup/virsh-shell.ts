@@ -1,0 +1,125 @@
+/**
+ * One interactive virsh for a set-up command or check: every command of a run goes through
+ * one connection. That matters beyond speed: on libvirt's test driver a change lasts only as
+ * long as the connection, so a definition can only be verified from the session that made it.
+ *
+ * guest-setup and network-setup change libvirt and need a read-write connection; the checks
+ * behind `mdserver list` and the start-up log only read, on a read-only one (virsh -r), as the
+ * server's own sessions do. Commands run one at a time; the replies are cut by VirshFramer.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import {
+  spawnVirsh,
+  virshEnd,
+  virshEnv,
+  virshSpawnError,
+} from "../inventory/libvirt/spawn-virsh.js";
+import { virshArg, VirshFramer } from "../inventory/libvirt/virsh-framing.js";
+
+/** How to start virsh. */
+export interface VirshShellOptions {
+  readonly virsh: string;
+  readonly uri: string;
+  /** A read-write connection (for set-up commands); read-only otherwise. */
+  readonly write: boolean;
+  readonly timeoutMs: number;
+}
+
+/** virsh could not run a command: it failed (its errors), exited, or did not answer in time. */
+export class VirshShellError extends Error {
+  override readonly name = "VirshShellError";
+}
+
+/** One virsh process answering commands one after the other. */
+export class VirshShell {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly framer = new VirshFramer(`MDSETUP${randomBytes(6).toString("hex")}`);
+  private seq = 0;
+  private ended: string | undefined;
+  private wake: (() => void) | undefined;
+  private busy: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: VirshShellOptions) {
+    const { virsh, uri, write } = options;
+    this.child = write
+      ? spawn(virsh, ["-q", "-c", uri], { env: virshEnv() })
+      : spawnVirsh(virsh, uri);
+    this.child.stdout.setEncoding("utf8");
+    this.child.stderr.setEncoding("utf8");
+    this.child.stdout.on("data", (chunk: string) => this.push(() => this.framer.pushStdout(chunk)));
+    this.child.stderr.on("data", (chunk: string) => this.push(() => this.framer.pushStderr(chunk)));
+    this.child.stdin.on("error", () => {});
+    this.child.on("error", (error) => this.end(virshSpawnError(virsh, error)));
+    this.child.on("close", (code, signal) => {
+      const end = virshEnd(virsh, code, signal, this.framer.pendingErrors());
+      this.end(end.ran ? `virsh exited ${end.reason}` : end.reason);
+    });
+  }
+
+  /**
+   * Runs `command`: it is sent at once (commands are pipelined) and answered after the ones
+   * before it. Resolves with its output; rejects with its errors.
+   */
+  run(command: string): Promise<string> {
+    const seq = ++this.seq;
+    if (this.ended === undefined) this.child.stdin.write(this.framer.script(seq, command));
+    const result = this.busy.then(() => this.reply(seq, command));
+    this.busy = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Ends virsh (it exits when its input ends; killed if it does not within a second). */
+  async close(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const closed = new Promise<void>((resolve) => this.child.once("close", () => resolve()));
+    const force = setTimeout(() => this.child.kill("SIGKILL"), 1000);
+    this.child.stdin.end();
+    await closed;
+    clearTimeout(force);
+  }
+
+  /** Waits for the reply to command `seq`, once the replies before it have been taken. */
+  private async reply(seq: number, command: string): Promise<string> {
+    const deadline = Date.now() + this.options.timeoutMs;
+    for (;;) {
+      const reply = this.framer.take(seq, command);
+      if (reply !== undefined) {
+        if (reply.errors.length > 0) throw new VirshShellError(reply.errors.join("; "));
+        return reply.output;
+      }
+      if (this.ended !== undefined) throw new VirshShellError(this.ended);
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.child.kill("SIGKILL");
+        throw new VirshShellError(`virsh did not answer "${command}" in time`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private push(add: () => void): void {
+    add();
+    this.wake?.();
+    this.wake = undefined;
+  }
+
+  private end(reason: string): void {
+    this.ended ??= reason;
+    this.wake?.();
+    this.wake = undefined;
+  }
+}
+
+/** A name as one virsh argument; a name virsh cannot be given on one line is refused. */
+export function quoted(name: string): string {
+  const arg = virshArg(name);
+  if (arg === undefined) throw new VirshShellError(`"${name}" cannot be passed to virsh`);
+  return arg;
+}

@@ -1,0 +1,31 @@
+/**
+ * A small tmpfs of the test's own (a full disk, a read-only directory, on demand), mounted
+ * on a fresh temporary directory; unmounted and removed when the test ends, pass or fail.
+ */
+import { mkdtemp, rmdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestContext } from "node:test";
+import { run } from "../../helpers/daemon.js";
+import { Teardown } from "../../helpers/teardown.js";
+
+export interface Tmpfs {
+  readonly dir: string;
+  /** Remounts it read-only (true) or read-write (false). */
+  readOnly(on: boolean): Promise<void>;
+}
+
+/** Mounts a tmpfs of `size` (e.g. "1m"), readable by everyone (dnsmasq runs as nobody). */
+export async function mountTmpfs(t: TestContext, size: string): Promise<Tmpfs> {
+  const teardown = new Teardown(t);
+  const dir = await mkdtemp(join(tmpdir(), "mdserver-tmpfs-"));
+  teardown.add(`remove ${dir}`, () => rmdir(dir));
+  await run("mount", ["-t", "tmpfs", "-o", `size=${size},mode=0755`, "mdserver-test", dir]);
+  teardown.add(`unmount ${dir}`, () => run("umount", [dir]));
+  return {
+    dir,
+    readOnly: async (on) => {
+      await run("mount", ["-o", `remount,${on ? "ro" : "rw"}`, dir]);
+    },
+  };
+}
