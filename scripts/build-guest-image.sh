@@ -39,9 +39,9 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 mkdir -p "$CACHE_ROOT"
-exec 9>"$CACHE_ROOT/build.lock"
+exec 9>"$CACHE_ROOT/guest-build.lock"
 if ! flock -w "$LOCK_WAIT_S" 9; then
-  echo "build-guest-image: another build holds $CACHE_ROOT/build.lock" >&2
+  echo "build-guest-image: another build holds $CACHE_ROOT/guest-build.lock" >&2
   exit 1
 fi
 if [ -f "$OUT/ready" ]; then
@@ -51,11 +51,11 @@ if [ -f "$OUT/ready" ]; then
 fi
 # Holding the lock, no other build runs: what a killed build left behind can go, and so can
 # images of other recipes unused for a week (another checkout may still use a recent one).
-rm -rf "$CACHE_ROOT"/build-*
+rm -rf "$CACHE_ROOT"/guest-build-*
 find "$CACHE_ROOT" -mindepth 2 -maxdepth 2 -path "$CACHE_ROOT/guest-*/last-used" -mtime +7 \
   -printf '%h\n' | xargs -r rm -rf
 
-WORK=$(mktemp -d "$CACHE_ROOT/build-$KEY.XXXXXX")
+WORK=$(mktemp -d "$CACHE_ROOT/guest-build-$KEY.XXXXXX")
 LOG="$WORK/build.log"
 ROOT="$WORK/root"
 cleanup() {
@@ -77,6 +77,7 @@ debootstrap --variant=minbase "$SUITE" "$ROOT" "$MIRROR" >>"$LOG" 2>&1
 step "apt-get install $PACKAGES"
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 # A private mount namespace: /proc, /sys and /dev in the chroot vanish with it, even on failure.
+# shellcheck disable=SC2016 # the inner script expands its own arguments
 unshare --mount --propagation private sh -eu -c '
   root=$1; shift
   mount -t proc proc "$root/proc"
@@ -149,6 +150,7 @@ mkdir -p "$WORK/out"
 cp "$(readlink -f "$ROOT/vmlinuz")" "$WORK/out/vmlinuz"
 cp "$(readlink -f "$ROOT/initrd.img")" "$WORK/out/initrd.img"
 mkfs.ext4 -q -L root -d "$ROOT" "$WORK/out/root.img" "$IMAGE_SIZE" >>"$LOG" 2>&1
+# shellcheck disable=SC2016 # a dpkg-query format, not a shell expansion
 chroot "$ROOT" dpkg-query -W -f '${Package} ${Version}\n' >"$WORK/out/packages.txt"
 chmod 755 "$WORK/out"
 chmod 644 "$WORK/out"/*
