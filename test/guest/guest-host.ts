@@ -14,7 +14,6 @@
  * work there: its ephemeral lease is taken in the local stage only.)
  */
 import { randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { MDSERVER_BIN } from "../helpers/cli.js";
 import { run, startDaemon, type Daemon } from "../helpers/daemon.js";
@@ -32,8 +31,8 @@ export interface GuestHost {
   readonly mdserver: Daemon;
   /** The value the user-data template writes into the marker file. */
   readonly marker: string;
-  /** Writes `xml` to a file in the scratch directory; resolves with its path. */
-  xmlFile(xml: string): Promise<string>;
+  /** mdserver's config file (`mdserver guest-setup` reads the libvirt URI from it). */
+  readonly config: string;
 }
 
 /** Where the user-data template makes the guest write the marker. */
@@ -127,17 +126,5 @@ export async function startGuestHost(
     if (mdserver.exited) throw new Error(`mdserver exited:\n${mdserver.lines.join("\n")}`);
     return mdserver.lines.some((line) => line.includes('"msg":"listening"'));
   });
-  let files = 0;
-  return {
-    ns,
-    libvirt,
-    network,
-    mdserver,
-    marker,
-    async xmlFile(xml) {
-      const file = join(dir, `setup-${++files}.xml`);
-      await writeFile(file, xml);
-      return file;
-    },
-  };
+  return { ns, libvirt, network, mdserver, marker, config: join(dir, "mdserver.conf") };
 }

@@ -5,8 +5,8 @@
  * replaced by `mdserver guest-setup NAME --mode MODE` once that command lands.
  */
 import { randomUUID } from "node:crypto";
-import type { TestLibvirtd } from "../helpers/libvirtd.js";
-import { METADATA_ADDRESS } from "../helpers/netns.js";
+import { MDSERVER_BIN } from "../helpers/cli.js";
+import { run } from "../helpers/daemon.js";
 
 /** How the guest finds mdserver. */
 export type GuestMode = "openstack" | "nocloud" | "ec2";
@@ -27,34 +27,15 @@ export function uuidFor(mode: GuestMode): string {
   return mode === "ec2" ? `ec2${uuid.slice(3)}` : uuid;
 }
 
-/** The SMBIOS system entries of each mode. */
-function systemEntries(mode: GuestMode, uuid: string): Record<string, string> {
-  switch (mode) {
-    case "openstack":
-      return { product: "OpenStack Nova" };
-    case "nocloud":
-      // nocloud-net: plain "nocloud" is local mode and drops the seed (REFERENCE.md §2).
-      return { serial: `ds=nocloud-net;s=http://${METADATA_ADDRESS}/nocloud/` };
-    case "ec2":
-      // ds-identify wants the DMI UUID and serial both ec2-prefixed and equal.
-      return { serial: uuid };
-  }
-}
-
-/** Adds the mode's SMBIOS sysinfo to the domain's persistent definition. */
-export async function setUpGuest(
-  libvirt: TestLibvirtd,
-  name: string,
-  mode: GuestMode,
-  defineFile: (xml: string) => Promise<string>,
-): Promise<void> {
-  const xml = await libvirt.virsh("dumpxml", "--inactive", name);
-  const uuid = /<uuid>([^<]+)<\/uuid>/.exec(xml)?.[1] ?? "";
-  const entries = Object.entries(systemEntries(mode, uuid))
-    .map(([key, value]) => `<entry name="${key}">${value}</entry>`)
-    .join("");
-  const changed = xml
-    .replace(/(\n\s*)<os>/, `$1<sysinfo type="smbios"><system>${entries}</system></sysinfo>$1<os>`)
-    .replace("</os>", `  <smbios mode="sysinfo"/>\n  </os>`);
-  await libvirt.virsh("define", await defineFile(changed));
+/** Sets the (defined, stopped) guest up with `mdserver guest-setup --mode MODE`. */
+export async function setUpGuest(config: string, name: string, mode: GuestMode): Promise<void> {
+  await run(process.execPath, [
+    MDSERVER_BIN,
+    "guest-setup",
+    "--config",
+    config,
+    "--mode",
+    mode,
+    name,
+  ]);
 }

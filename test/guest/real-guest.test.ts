@@ -26,10 +26,7 @@ import { DATASOURCE, setUpGuest, uuidFor, type GuestMode } from "./guest-setup.j
 import { makeSshKey, type SshKey } from "./guest-ssh.js";
 
 /** Modes whose mdserver side has not landed yet: their boots would only show that. */
-const WAITING: Partial<Record<GuestMode, string>> = {
-  openstack: "waits for mdserver's OpenStack frontend and `mdserver guest-setup` (issue #13)",
-  nocloud: "waits for mdserver's NoCloud frontend and `mdserver guest-setup` (issue #13)",
-};
+const WAITING: Partial<Record<GuestMode, string>> = {};
 
 /** The ds-identify name of each mode's datasource (first in the list it writes). */
 const DS_IDENTIFY: Record<GuestMode, string> = {
@@ -111,7 +108,7 @@ async function bootAndCheck(t: { diagnostic(message: string): void }, boot: Boot
     console,
   });
   await host.libvirt.defineDomain(boot.teardown, name, xml, false);
-  await setUpGuest(host.libvirt, name, mode, host.xmlFile);
+  await setUpGuest(host.config, name, mode);
   // Addresses are leased anew for each boot: only this boot's requests count.
   const logFrom = host.mdserver.lines.length;
   try {
