@@ -1,8 +1,7 @@
 /**
- * Makes a defined guest discoverable by cloud-init's ds-identify in one of mdserver's modes
- * (REFERENCE.md §2): SMBIOS fields that a stock image reads as "this is OpenStack / a NoCloud
- * seed at this URL / EC2". The one place the test decides how a guest finds mdserver, to be
- * replaced by `mdserver guest-setup NAME --mode MODE` once that command lands.
+ * Makes a defined guest discoverable by cloud-init's ds-identify in one of mdserver's modes, as
+ * an operator would: `mdserver guest-setup --mode MODE NAME` (SMBIOS values that a stock image
+ * reads as "this is OpenStack / a NoCloud seed at this URL / EC2", REFERENCE.md §2).
  */
 import { randomUUID } from "node:crypto";
 import { MDSERVER_BIN } from "../helpers/cli.js";
@@ -27,15 +26,11 @@ export function uuidFor(mode: GuestMode): string {
   return mode === "ec2" ? `ec2${uuid.slice(3)}` : uuid;
 }
 
-/** Sets the (defined, stopped) guest up with `mdserver guest-setup --mode MODE`. */
-export async function setUpGuest(config: string, name: string, mode: GuestMode): Promise<void> {
-  await run(process.execPath, [
-    MDSERVER_BIN,
-    "guest-setup",
-    "--config",
-    config,
-    "--mode",
-    mode,
-    name,
-  ]);
+/**
+ * Sets the (defined, stopped) guest up with the built CLI, reading the libvirt URI from
+ * mdserver's config; resolves with what the command printed.
+ */
+export function setUpGuest(config: string, name: string, mode: GuestMode): Promise<string> {
+  const args = ["guest-setup", "--config", config, "--mode", mode, name];
+  return run(process.execPath, [MDSERVER_BIN, ...args]);
 }
