@@ -3,6 +3,8 @@
  * dies under KVM on these machines, REFERENCE.md §5), booted straight from the cached kernel and
  * initrd, one virtio disk, one interface on the test's network, the serial console logged to a
  * file for diagnostics. A reboot or power-off ends the domain, so "shut off" means finished.
+ * One vCPU: with two, a guest on a heavily loaded host once stalled for good (RCU stalls, "timer
+ * wakeup didn't happen" on the starved vCPU, no DHCP within 10 minutes); one took as long.
  */
 
 /** Where the guest's files are and what identifies it. */
@@ -24,7 +26,7 @@ export function guestDomainXml(guest: GuestDomain): string {
   <name>${guest.name}</name>
   <uuid>${guest.uuid}</uuid>
   <memory unit="MiB">1024</memory>
-  <vcpu>2</vcpu>
+  <vcpu>1</vcpu>
   <os>
     <type arch="x86_64">hvm</type>
     <kernel>${guest.kernel}</kernel>
