@@ -20,8 +20,10 @@ PACKAGES="
   python3-bottle              bottle 0.12, the original's template renderer (golden tests)
   help2man                    the packages' manual page
   rpm                         rpmbuild
-  debootstrap                 the Debian root the .deb is installed into
+  debootstrap                 the Debian roots: the .deb's test root, the real guest's image
   shellcheck                  the shell scripts
+  e2fsprogs                   the real guest: mkfs.ext4 -d builds its disk, debugfs reads it
+  openssh-client              the real guest: logging in to it
 "
 # The first word of each line is the package.
 PACKAGES=$(printf '%s\n' "$PACKAGES" | awk 'NF { print $1 }')

@@ -9,6 +9,7 @@ import { runCommand } from "../helpers/command.js";
 import { REPO_ROOT } from "../helpers/paths.js";
 
 const SCRIPTS = [
+  ".ci/run",
   "etc/init.d/mdserver",
   "packaging/build-deb.sh",
   "packaging/build-rpm.sh",
@@ -17,6 +18,7 @@ const SCRIPTS = [
   "packaging/debian/postinst",
   "packaging/debian/prerm",
   "packaging/debian/postrm",
+  "scripts/build-guest-image.sh",
   "scripts/install-test-deps.sh",
   "scripts/test-all.sh",
   "test/packaging/debian-root.sh",
