@@ -1,6 +1,7 @@
 #!/bin/sh
 # The whole test suite on a fresh machine: system packages, node modules, static checks, then
-# every test (unit, integration, and system tests with real libvirt, dnsmasq and a Debian root).
+# every test (unit, integration, and system tests with real libvirt, dnsmasq and a Debian root),
+# and last the slowest: a real Debian guest booted under emulation and configured by mdserver.
 # It needs root: run it as root, or as a user with sudo, through which it then runs itself.
 set -eu
 cd "$(dirname "$0")/.."
@@ -21,3 +22,5 @@ npm run typecheck
 npm run lint
 npm run format:check
 npm test
+# It bounds itself (35 minutes at most, teardown included); the timeout is only a backstop.
+timeout --kill-after=60 2280 npm run test:guest
