@@ -7,17 +7,27 @@ import type { Identity, Instance } from "./instance.js";
 import type { InstanceSource, InventorySink } from "./source.js";
 import { SingleFlight } from "./single-flight.js";
 
-/** Called with the full set of instances after every change. */
+/**
+ * Called with the full set of instances after every change to it: an instance appears, goes,
+ * or changes (name, addresses…); not for a lease renewed with nothing else changed.
+ */
 export type InventoryListener = (instances: readonly Instance[]) => void;
 
 /** Something worth telling the operator once (the caller logs it). */
 export type InventoryWarning = (message: string, detail: Record<string, unknown>) => void;
 
+/** Most unknown addresses handed to one refresh (sources look for their guests first). */
+const ASKING_LIMIT = 64;
+
+/** Client address → Identity, from the sources' published views (see the module comment). */
 export class Inventory implements InventorySink {
   private readonly bySource = new Map<string, readonly Identity[]>();
   private index = new Map<string, Identity>();
   private readonly listeners: InventoryListener[] = [];
   private readonly missRefresh: SingleFlight;
+  /** Unknown addresses asking since the last refresh began (bounded: a hint, not a queue). */
+  private readonly asking = new Set<string>();
+  private told: readonly Instance[] = [];
   /** Addresses served to nobody because two instances claim them (reported when they start). */
   private contested = new Set<string>();
 
@@ -26,8 +36,14 @@ export class Inventory implements InventorySink {
     missRefreshIntervalMs = 1000,
     private readonly warn: InventoryWarning = () => {},
   ) {
-    this.missRefresh = new SingleFlight(missRefreshIntervalMs, () =>
-      Promise.all(this.sources.map((s) => s.refresh?.("unknown client"))).then(() => undefined),
+    this.missRefresh = new SingleFlight(
+      missRefreshIntervalMs,
+      async () => {
+        const addresses = [...this.asking];
+        this.asking.clear();
+        await Promise.all(this.sources.map((s) => s.refresh?.("unknown client", addresses)));
+      },
+      (error) => this.warn("refreshing the sources failed", { err: String(error) }),
     );
   }
 
@@ -46,6 +62,7 @@ export class Inventory implements InventorySink {
   async resolve(address: string): Promise<Identity | undefined> {
     const known = this.lookup(address);
     if (known || this.sources.every((s) => !s.refresh)) return known;
+    if (this.asking.size < ASKING_LIMIT) this.asking.add(address);
     await this.missRefresh.run();
     return this.lookup(address);
   }
@@ -99,6 +116,10 @@ export class Inventory implements InventorySink {
     // Sorting every instance costs milliseconds on a large host: only when someone listens.
     if (this.listeners.length === 0) return;
     const instances = this.instances();
+    // Sources keep an unchanged guest's Instance object: the same objects, nothing to tell.
+    if (instances.length === this.told.length && instances.every((i, n) => i === this.told[n]))
+      return;
+    this.told = instances;
     for (const listener of this.listeners) listener(instances);
   }
 }

@@ -88,13 +88,13 @@ base_dir = ${join(dir, "leases")}
     for (const child of children) if (virshAlive(child)) process.kill(child, "SIGKILL");
   });
 
-  // Two sessions (the start-up load warms both) and two event streams.
+  // The session and two event streams.
   await eventually(
-    "mdserver to run its four virsh",
+    "mdserver to run its three virsh",
     () => {
       if (server.exitCode !== null) throw new Error(output);
       children = virshChildren(pid);
-      return output.includes('"listening"') && children.length === 4;
+      return output.includes('"listening"') && children.length === 3;
     },
     { timeoutMs: 15_000 },
   );

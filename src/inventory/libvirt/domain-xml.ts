@@ -1,14 +1,6 @@
 /** What mdserver needs from a libvirt domain's XML (`virsh dumpxml`). */
 import { isUuid, normaliseMac } from "../../config/values.js";
-import {
-  attribute,
-  child,
-  children,
-  LibvirtXmlError,
-  parseDocument,
-  text,
-  xmlParser,
-} from "./xml-document.js";
+import { LibvirtXmlError, readXml } from "./xml-document.js";
 
 /** One <interface> of a domain. */
 export interface DomainInterface {
@@ -27,39 +19,49 @@ export interface DomainInfo {
   readonly active: boolean;
   readonly architecture?: string | undefined;
   readonly interfaces: readonly DomainInterface[];
-  /** The <metadata> element as XML text, for later issues (per-domain settings). */
+  /** The <metadata> element as XML text (other applications' XML, kept as is). */
   readonly metadataXml?: string | undefined;
 }
 
-// <metadata> holds other applications' XML in their namespaces: kept as text, not interpreted.
-const parser = xmlParser(["domain.metadata"]);
-
 /** Reads `virsh dumpxml` output; throws LibvirtXmlError when it is not a usable domain. */
 export function parseDomainXml(xml: string): DomainInfo {
-  const domain = parseDocument(parser, xml, "domain");
-  const name = text(domain, "name");
-  const uuid = text(domain, "uuid")?.trim().toLowerCase();
+  let name = "";
+  let uuid = "";
+  let id: string | undefined;
+  let architecture: string | undefined;
+  let metadataXml: string | undefined;
+  const found: Array<{ type?: string; mac?: string; network?: string }> = [];
+  readXml(xml, "domain", {
+    open(path, a) {
+      if (path === "domain") id = a["id"];
+      else if (path === "domain/os/type") architecture = a["arch"];
+      else if (path === "domain/devices/interface") found.push({ type: a["type"] });
+      else if (path === "domain/devices/interface/mac") found.at(-1)!.mac = a["address"];
+      else if (path === "domain/devices/interface/source") found.at(-1)!.network = a["network"];
+    },
+    text(path, text) {
+      if (path === "domain/name") name += text;
+      else if (path === "domain/uuid") uuid += text;
+    },
+    rawPath: "domain/metadata",
+    raw: (content) => (metadataXml = `<metadata>${content}</metadata>`),
+  });
+  uuid = uuid.trim().toLowerCase();
   if (!name) throw new LibvirtXmlError("domain without a <name>");
-  if (uuid === undefined || !isUuid(uuid)) throw new LibvirtXmlError(`domain ${name}: bad <uuid>`);
-  const id = attribute(domain, "id");
+  if (!isUuid(uuid)) throw new LibvirtXmlError(`domain ${name}: bad <uuid>`);
   const interfaces: DomainInterface[] = [];
-  for (const iface of children(child(domain, "devices"), "interface")) {
-    const mac = normaliseMac(attribute(child(iface, "mac"), "address") ?? "");
+  for (const iface of found) {
+    const mac = normaliseMac(iface.mac ?? "");
     // libvirt fills in a MAC for every interface it accepts; one without is not ours to match.
     if (mac === undefined) continue;
-    const network =
-      attribute(iface, "type") === "network"
-        ? attribute(child(iface, "source"), "network")
-        : undefined;
-    interfaces.push({ mac, network });
+    interfaces.push({ mac, network: iface.type === "network" ? iface.network : undefined });
   }
-  const metadata = text(domain, "metadata");
   return {
     name,
     uuid,
     active: id !== undefined && id !== "-1",
-    architecture: attribute(child(child(domain, "os"), "type"), "arch"),
+    architecture,
     interfaces,
-    metadataXml: metadata === undefined ? undefined : `<metadata>${metadata}</metadata>`,
+    metadataXml,
   };
 }

@@ -1,6 +1,8 @@
 /**
- * A long-lived `virsh` printing libvirt's events, restarted with backoff when it ends (libvirt
- * went away, the connection dropped, virsh was killed).
+ * The two event streams of one connection (domain events, network lifecycle events): each a
+ * long-lived `virsh` printing libvirt's events, restarted with backoff when it ends (libvirt
+ * went away, the connection dropped, virsh was killed). The test driver gets none: its events
+ * never leave the connection that caused them.
  *
  * virsh runs interactively: it first echoes a marker, which it can only do once its
  * connection is open, then runs the event loop. That marker is "up". Its stdin is closed after
@@ -11,6 +13,8 @@
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
+import { isTestDriver } from "./connection-uri.js";
+import { parseEventLine, type LibvirtEvent } from "./events.js";
 import { spawnVirsh, virshEnd, virshSpawnError } from "./spawn-virsh.js";
 
 /** Delays between restarts: doubling from the first to the last, back to the first once up. */
@@ -20,7 +24,7 @@ export interface Backoff {
 }
 
 /** What to run and whom to tell. */
-export interface EventStreamOptions {
+interface EventStreamOptions {
   readonly virsh: string;
   readonly uri: string;
   /** The looping virsh command, e.g. "event --loop --all". */
@@ -36,7 +40,7 @@ export interface EventStreamOptions {
 }
 
 /** One `virsh … --loop` kept running. */
-export class EventStream {
+class EventStream {
   private child: ChildProcessWithoutNullStreams | undefined;
   private restart: NodeJS.Timeout | undefined;
   private delay: number;
@@ -104,4 +108,47 @@ export class EventStream {
     this.restart = setTimeout(() => this.start(), this.delay);
     this.delay = Math.min(this.delay * 2, maxMs);
   }
+}
+
+/** Which stream. */
+export type EventKind = LibvirtEvent["object"];
+
+/** Where the streams connect and whom they tell. */
+export interface EventFeedOptions {
+  readonly virsh: string;
+  readonly uri: string;
+  readonly backoff: Backoff;
+  onEvent(event: LibvirtEvent): void;
+  /** A stream is open; `resumed` when it had been open before (events may have been lost). */
+  onUp(kind: EventKind, resumed: boolean): void;
+  onDown(kind: EventKind, reason: string): void;
+}
+
+const COMMANDS: ReadonlyArray<[EventKind, string]> = [
+  ["domain", "event --loop --all"],
+  ["network", "net-event --loop --event lifecycle"],
+];
+
+/** Starts the streams; returns what stops them all. */
+export function startEventFeed(options: EventFeedOptions): () => Promise<void> {
+  if (isTestDriver(options.uri)) return async () => {};
+  const streams = COMMANDS.map(([kind, command]) => {
+    let wasUp = false;
+    const stream = new EventStream({
+      ...options,
+      command,
+      onLine: (line) => {
+        const event = parseEventLine(line);
+        if (event?.object === kind) options.onEvent(event);
+      },
+      onUp: () => {
+        options.onUp(kind, wasUp);
+        wasUp = true;
+      },
+      onDown: (reason) => options.onDown(kind, reason),
+    });
+    stream.start();
+    return stream;
+  });
+  return async () => void (await Promise.all(streams.map((s) => s.stop())));
 }

@@ -47,21 +47,22 @@ export async function readLeaseFiles(
 
 /**
  * Calls `onChange` when a lease file in `baseDir` changes (libvirt's helper rewrites the
- * status file on every lease, by rename, so the directory is watched rather than the file).
- * Returns undefined when the directory cannot be watched (it may not exist yet).
+ * status file on every lease, by rename, so the directory is watched rather than the file),
+ * and `onError` once if the watch fails later (it is closed then). Throws when the directory
+ * cannot be watched (it may not exist yet).
  */
 export function watchLeaseFiles(
   baseDir: string,
   interesting: (fileName: string) => boolean,
   onChange: () => void,
-): FSWatcher | undefined {
-  try {
-    const watcher = watch(baseDir, { persistent: false }, (_event, fileName) => {
-      if (fileName === null || interesting(fileName.toString())) onChange();
-    });
-    watcher.on("error", () => watcher.close());
-    return watcher;
-  } catch {
-    return undefined;
-  }
+  onError: (error: Error) => void,
+): FSWatcher {
+  const watcher = watch(baseDir, { persistent: false }, (_event, fileName) => {
+    if (fileName === null || interesting(fileName.toString())) onChange();
+  });
+  watcher.on("error", (error) => {
+    watcher.close();
+    onError(error);
+  });
+  return watcher;
 }

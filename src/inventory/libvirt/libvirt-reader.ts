@@ -2,11 +2,16 @@
 import { isUuid } from "../../config/values.js";
 import { parseDomainXml, type DomainInfo } from "./domain-xml.js";
 import { parseVirshLeases, type Lease } from "./leases.js";
-import { parseNetworkXml, type NetworkInfo } from "./network-xml.js";
+import {
+  parseNetworkXml,
+  parsePortXml,
+  type NetworkInfo,
+  type NetworkPort,
+} from "./network-xml.js";
 import type { VirshReply } from "./virsh-framing.js";
 import { LibvirtXmlError } from "./xml-document.js";
 
-/** libvirt answered a command with an error (the session itself is fine). */
+/** libvirt answered a command with an error (the connection itself is fine). */
 export class LibvirtCommandError extends Error {
   override readonly name: string = "LibvirtCommandError";
   constructor(
@@ -25,12 +30,13 @@ export class LibvirtUnreachableError extends LibvirtCommandError {
   override readonly name = "LibvirtUnreachableError";
 }
 
-/** Runs one virsh command (a session or a pool of them). */
+/** Runs one virsh command. */
 export type RunVirsh = (command: string) => Promise<VirshReply>;
 
 // The wording of virsh 9 and of older and newer releases for an object that does not exist.
 const NO_DOMAIN = /failed to get domain|domain not found|no domain with matching/i;
 const NO_NETWORK = /failed to get network|network not found|no network with matching/i;
+const NO_PORT = /failed to get network port|no network port with matching/i;
 const UNSUPPORTED = /not supported/i;
 const UNREACHABLE =
   /reconnect to the hypervisor|failed to connect|client socket is closed|cannot recv data|end of file while reading|no connection driver/i;
@@ -39,9 +45,9 @@ const UNREACHABLE =
 export class LibvirtReader {
   constructor(private readonly run: RunVirsh) {}
 
-  /** UUIDs of every defined domain, or of the active ones only. */
-  async domainUuids(activeOnly: boolean): Promise<string[]> {
-    const output = await this.output(activeOnly ? "list --uuid" : "list --all --uuid");
+  /** UUIDs of the running domains (stopped ones are never served, so never read). */
+  async runningDomains(): Promise<string[]> {
+    const output = (await this.outputUnless("list --uuid")) ?? "";
     return output
       .split("\n")
       .map((line) => line.trim())
@@ -69,9 +75,18 @@ export class LibvirtReader {
     return table === undefined ? undefined : parseVirshLeases(table);
   }
 
-  /** The command's output; throws LibvirtCommandError when it failed. */
-  private async output(command: string): Promise<string> {
-    return (await this.outputUnless(command)) ?? "";
+  /**
+   * The ports plugged into a network (which domain holds which MAC there); undefined when the
+   * driver has none (the test driver, libvirt before 5.5) or the network does not exist.
+   */
+  async ports(ref: string): Promise<NetworkPort[] | undefined> {
+    const list = await this.outputUnless(`net-port-list ${ref} --uuid`, UNSUPPORTED, NO_NETWORK);
+    if (list === undefined) return undefined;
+    const ids = list.split("\n").map((line) => line.trim());
+    const xmls = await Promise.all(
+      ids.filter(isUuid).map((id) => this.outputUnless(`net-port-dumpxml ${ref} ${id}`, NO_PORT)),
+    );
+    return xmls.flatMap((xml) => (xml === undefined ? [] : [parsePortXml(xml)]));
   }
 
   /** The command's output; undefined when its error matches `absent`; throws otherwise. */

@@ -1,32 +1,65 @@
 /**
- * Instances from one libvirt connection, through virsh.
+ * Instances from one libvirt connection, through virsh: one reconcile loop.
  *
- * The inventory's index is all the request path reads; this keeps it current:
- * - a full load at start-up (every domain's XML, pipelined through two virsh sessions), again
- *   every refresh_interval, and whenever the event streams come back after a gap;
- * - libvirt's domain and network events: the named domain or the networks are read again, and
- *   an undefined domain is forgotten (a stopped one loses its addresses) before anything is
- *   read (domain-sync.ts, network-sync.ts);
- * - a quick look when an unknown client asks (leases, reservations, new or changed domains);
- * - lease re-reads: periodic, and on changes of the lease files of a local libvirt.
- * Every change publishes the whole view at once (view-publisher.ts). When libvirt cannot be
- * reached, what is known keeps being served (leases still expire), the fault is logged once,
- * health() says degraded, and a full load is retried with backoff (connection-retry.ts).
+ * The shape is the informer/controller pattern of Kubernetes' client-go (which Hegel's backend
+ * relies on). Nothing but the loop (reconcile-loop.ts) reads libvirt or changes what this
+ * source knows (libvirt-state.ts). Everything else only marks what is dirty and wakes it:
+ * - a full load: at start-up, every refresh_interval, when an event stream comes back after a
+ *   gap (events were lost), and after a failure;
+ * - one domain, by name: its domain events (defined, undefined, started, stopped, devices or
+ *   <metadata> changed);
+ * - the networks and their leases: network events, every lease_refresh_interval, and, for a
+ *   local libvirt, a change of a lease file under dnsmasq.base_dir;
+ * - an unknown client: the networks (a new lease or reservation), the domain list (domains
+ *   started meanwhile), and the domains owning the asking addresses (below); it waits for
+ *   that one pass.
+ *
+ * A pass reads what is marked, in this order: networks, the list of running domains (stopped
+ * domains are never served, so never read), domains named by events, then up to 256 domains
+ * of a load in progress, those someone waits for first. It applies each read, builds the
+ * whole view (libvirt-view.ts), publishes it if it differs, and sleeps until the next mark.
+ * Between two batches of a load, events and asking clients are served: they wait behind at
+ * most one batch, never behind the whole load. A read of a domain whose name an event marked
+ * meanwhile is not applied: the next pass reads it again. With a single writer, a stale read
+ * can never overwrite a newer one, so no stamps, tickets or sequence numbers are needed.
+ *
+ * While the first load runs on a real libvirtd, an asking guest is answered as soon as its own
+ * domain is read: its address gives a MAC (lease or reservation), libvirt's network ports
+ * (`net-port-list`, `net-port-dumpxml`) give the domain that owns that MAC, and that domain
+ * goes to the front. Only an address all of whose possible owners are read is served then, so
+ * a domain not read yet can never lose its address to another. (The test driver has no ports:
+ * there the first answer waits for the load.)
+ *
+ * Faults cannot pile up. All commands go through one interactive virsh (virsh-session.ts),
+ * pipelined. A pass that fails (libvirt stopped, hung past [libvirt] timeout, virsh gone)
+ * marks the connection down: the fault is logged once, health() says degraded, the virsh is
+ * killed and everything sent to it fails at once, what was queued is dropped, and the loop
+ * sleeps one backoff step (0.5 s doubling to 5 s) before a full load. So while libvirt is
+ * away at most one virsh per session runs (plus one per event stream), nothing waits behind a
+ * dead one, and once libvirt is back the view is current within one backoff step and one full
+ * load. An unknown client asking meanwhile gets its answer at once and brings the next try
+ * forward, once per step. Faults about one domain, network or lease file are logged once and
+ * keep what was known of it; a failed publication is logged and tried again. What is known
+ * keeps being served throughout, and leases still expire.
  */
 import type { Logger } from "../../log/logger.js";
 import type { InstanceSource, InventorySink, SourceHealth } from "../source.js";
-import { ConnectionRetry, RETRY_BACKOFF } from "./connection-retry.js";
-import { DomainSync } from "./domain-sync.js";
-import { startEventFeed, type EventKind } from "./event-feed.js";
-import type { Backoff, EventStream } from "./event-stream.js";
-import type { LibvirtEvent } from "./events.js";
+import { startEventFeed, type Backoff, type EventKind } from "./event-stream.js";
+import { eventMatters, type LibvirtEvent } from "./events.js";
 import { Faults } from "./faults.js";
 import { LibvirtReader } from "./libvirt-reader.js";
-import { NamedTimers } from "./named-timers.js";
-import { NetworkLoader } from "./network-loader.js";
-import { NetworkSync } from "./network-sync.js";
-import { ViewPublisher } from "./view-publisher.js";
-import { VirshPool } from "./virsh-pool.js";
+import { LibvirtState } from "./libvirt-state.js";
+import { ReconcileLoop } from "./reconcile-loop.js";
+import { VirshSession } from "./virsh-session.js";
+
+/** Retries (and event-stream restarts) while libvirt is away: 0.5 s doubling to 5 s. */
+export const RETRY_BACKOFF: Backoff = { initialMs: 500, maxMs: 5000 };
+
+/**
+ * How long lease-file changes are gathered into one read: libvirt's helper rewrites a file by
+ * rename (two or three changes), and a host renewing many leases changes it again and again.
+ */
+const LEASE_FILE_SETTLE_MS = 50;
 
 /** One connection and what to serve from it. */
 export interface LibvirtSourceOptions {
@@ -51,167 +84,116 @@ export interface LibvirtSourceOptions {
 /** The instances of one libvirt connection (see the module comment). */
 export class LibvirtSource implements InstanceSource {
   readonly id: string;
-  private readonly pool: VirshPool;
-  private readonly faults: Faults;
   private readonly log: Logger;
-  private readonly timers = new NamedTimers();
-  private readonly backoff: Backoff;
-  private readonly domains: DomainSync;
-  private readonly networks: NetworkSync;
-  private readonly publisher: ViewPublisher;
-  private readonly connection: ConnectionRetry;
+  private readonly faults: Faults;
+  private readonly session: VirshSession;
+  private readonly state: LibvirtState;
+  private readonly loop: ReconcileLoop;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private settling: NodeJS.Timeout | undefined;
+  private stopEvents: (() => Promise<void>) | undefined;
   private stopped = false;
-  private streams: EventStream[] = [];
 
   constructor(private readonly options: LibvirtSourceOptions) {
-    const { virsh, uri, timeoutMs, networks, baseDir, watch } = options;
+    const { uri, virsh, timeoutMs, networks, baseDir, watch } = options;
     this.id = `libvirt ${uri}`;
     this.log = options.log.child({ source: this.id });
     const faults = (this.faults = new Faults(this.log));
-    this.backoff = options.backoff ?? RETRY_BACKOFF;
-    this.pool = new VirshPool({ virsh, uri, timeoutMs });
-    const reader = new LibvirtReader((command) => this.pool.run(command));
-    // What someone waits for: an unknown client (the networks), an event (its domain).
-    const quickReader = new LibvirtReader((command) => this.pool.run(command, true));
-    const stopped = () => this.stopped;
-    const failed = (error: unknown) => this.connection.failed(error);
-    this.connection = new ConnectionRetry({
-      uri,
-      faults,
-      timers: this.timers,
-      backoff: this.backoff,
-      enabled: watch,
-      retry: () => void this.fullLoad(),
-      stopped,
-    });
-    this.publisher = new ViewPublisher({
-      source: this.id,
-      faults,
-      timers: this.timers,
-      watch,
-      state: () => ({ networks: this.networks.networks(), domains: this.domains.domains() }),
-    });
-    this.domains = new DomainSync({
-      uri,
-      reader,
-      quickReader,
-      faults,
-      changed: () => this.publisher.publish(),
-      changedSoon: () => this.publisher.publishSoon(),
-      failed,
-      stopped,
-    });
-    this.networks = new NetworkSync({
+    const session = (this.session = new VirshSession({ virsh, uri, timeoutMs }));
+    this.state = new LibvirtState({
+      id: this.id,
       uri,
       networks,
       baseDir,
+      reader: new LibvirtReader((command) => session.run(command)),
+      faults,
+      leaseFilesChanged: watch ? () => this.leaseFileChanged() : undefined,
+      relist: () => this.loop.markRelist(),
+    });
+    this.loop = new ReconcileLoop({
+      id: this.id,
+      uri,
+      state: this.state,
+      faults,
+      backoff: this.backoff,
       watch,
-      loader: new NetworkLoader({
-        uri,
-        networks,
-        baseDir,
-        reader: quickReader,
-        faults,
-        log: this.log,
-      }),
-      timers: this.timers,
-      changed: () => this.publisher.publish(),
-      changedSoon: () => this.publisher.publishSoon(),
-      flush: () => this.publisher.flush(),
-      failed,
-      stopped,
+      abort: (reason) => session.abort(reason),
     });
   }
 
   async start(sink: InventorySink): Promise<void> {
-    this.publisher.attach(sink);
     if (this.options.watch) {
-      this.startEvents();
-      this.networks.watchLeaseFiles();
+      this.stopEvents = startEventFeed({
+        virsh: this.options.virsh,
+        uri: this.options.uri,
+        backoff: this.backoff,
+        onEvent: (event) => this.onEvent(event),
+        onUp: (kind, resumed) => this.onStreamUp(kind, resumed),
+        onDown: (kind, reason) => {
+          const message = `libvirt ${kind} events from ${this.options.uri} stopped: ${reason}`;
+          if (!this.stopped) this.faults.raise(`events:${kind}`, message);
+        },
+      });
       const { refreshIntervalMs: full, leaseRefreshIntervalMs: leases = 0 } = this.options;
-      if (full > 0) this.timers.every("periodic", full, () => void this.fullLoad());
-      if (leases > 0) this.timers.every("leases", leases, () => this.pollLeases());
+      if (full > 0) this.every(full, () => this.loop.markAll());
+      if (leases > 0) this.every(leases, () => this.loop.markNetworks());
     }
-    await this.fullLoad();
+    await this.loop.start(sink);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.publisher.attach(undefined);
-    this.timers.stop();
-    this.networks.stop();
-    await Promise.all([...this.streams.map((s) => s.stop()), this.pool.close()]);
+    for (const timer of [...this.timers, this.settling]) clearTimeout(timer);
+    this.state.stop();
+    await Promise.all([this.loop.stop(), this.stopEvents?.()]);
+    await this.session.close();
   }
 
-  /**
-   * An unknown client asked: look at leases, reservations and new or restarted domains. While
-   * libvirt is unreachable this returns at once (and brings the next retry forward): requests
-   * must not wait for a time-out. While a full load runs (seconds on a large host) it waits
-   * only for the networks (a new lease, a reservation); the reconcile follows the load.
-   */
-  async refresh(_reason: string): Promise<void> {
-    if (this.stopped) return;
-    if (this.connection.down) return this.connection.hurry();
-    const loading = this.domains.fullLoadRunning;
-    const reconcile = this.domains.reconcile();
-    await Promise.all([this.networks.reload(true), loading ? undefined : reconcile]);
+  /** An unknown client asked (from `addresses`): see ReconcileLoop.look. */
+  refresh(_reason: string, addresses: readonly string[] = []): Promise<void> {
+    return this.loop.look(addresses);
   }
 
   health(): SourceHealth {
     const problem = this.faults.problem();
-    return { ok: problem === undefined, problem, lastSuccess: this.connection.lastSuccess };
+    return { ok: problem === undefined, problem, lastSuccess: this.loop.lastSuccess };
   }
 
-  /** Reads every domain and network and replaces the view. */
-  private fullLoad(): Promise<void> {
-    return this.domains.fullLoad(async () => {
-      this.pool.warm();
-      const [domains, networks] = await Promise.allSettled([
-        this.domains.loadAll(),
-        this.networks.read(),
-      ]);
-      if (domains.status === "rejected") return this.connection.failed(domains.reason);
-      if (networks.status === "rejected") return this.connection.failed(networks.reason);
-      this.networks.apply(networks.value);
-      this.connection.succeeded();
-      this.publisher.publish();
-      this.networks.watchLeaseFiles();
-    });
-  }
-
-  /** The periodic lease re-read; while libvirt is away the retries cover it. */
-  private pollLeases(): void {
-    if (!this.connection.down) void this.networks.reload();
-  }
-
-  private startEvents(): void {
-    this.streams = startEventFeed({
-      virsh: this.options.virsh,
-      uri: this.options.uri,
-      backoff: this.backoff,
-      onEvent: (event) => this.onEvent(event),
-      onUp: (kind, resumed) => this.onStreamUp(kind, resumed),
-      onDown: (kind, reason) => {
-        if (this.stopped) return;
-        const message = `libvirt ${kind} events from ${this.options.uri} stopped: ${reason}`;
-        this.faults.raise(`events:${kind}`, message);
-      },
-    });
+  private get backoff(): Backoff {
+    return this.options.backoff ?? RETRY_BACKOFF;
   }
 
   private onEvent(event: LibvirtEvent): void {
-    const sync = event.object === "domain" ? this.domains : this.networks;
-    if (sync.onEvent(event)) this.log.debug({ event }, "libvirt event");
+    if (!eventMatters(event)) return;
+    if (event.object === "domain") this.loop.markDomain(event.name);
+    else if (this.options.networks.includes(event.name)) this.loop.markNetworks();
+    else return;
+    this.log.debug({ event }, "libvirt event");
   }
 
   private onStreamUp(kind: EventKind, resumed: boolean): void {
     const key = `events:${kind}`;
     const lost = resumed || this.faults.has(key);
     this.faults.clear(key);
-    // Events sent while no stream listened are lost: look at everything again. The first
-    // time, only at what changed between the start-up load and the stream opening.
-    if (lost) void this.fullLoad();
-    else if (kind === "domain") void this.domains.reconcile();
-    else void this.networks.reload();
+    // Events sent while no stream listened are lost: look at everything again, now (libvirt
+    // is back). The first time, only at what changed between the start-up load and the stream.
+    if (lost) this.loop.markAll(true);
+    else if (kind === "domain") this.loop.markRelist();
+    else this.loop.markNetworks();
+  }
+
+  /** A lease file changed: the networks are read once the changes settle. */
+  private leaseFileChanged(): void {
+    if (this.settling !== undefined || this.stopped) return;
+    this.settling = setTimeout(() => {
+      this.settling = undefined;
+      this.loop.markNetworks();
+    }, LEASE_FILE_SETTLE_MS);
+  }
+
+  private every(ms: number, action: () => void): void {
+    const timer = setInterval(action, Math.min(ms, 2 ** 31 - 1));
+    timer.unref();
+    this.timers.push(timer);
   }
 }

@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { DomainInfo } from "./domain-xml.js";
 import type { Lease } from "./leases.js";
-import { buildView } from "./libvirt-view.js";
-import type { NetworkState } from "./network-state.js";
+import { buildView, type NetworkState } from "./libvirt-view.js";
 import type { Reservation } from "./network-xml.js";
 
 const NOW = 1_000_000;

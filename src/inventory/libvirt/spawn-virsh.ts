@@ -17,11 +17,12 @@ export function virshArgs(uri: string): string[] {
 }
 
 /**
- * The environment virsh runs in: ours, with unlocalised messages, and no readline history
+ * The environment virsh runs in: ours, with unlocalised messages, times in UTC (lease ends are
+ * printed in local time, ambiguous in the hour a DST change repeats), and no readline history
  * (a session sends thousands of commands nobody will scroll back through).
  */
 export function virshEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, LC_ALL: "C", VIRSH_HISTSIZE: "0" };
+  return { ...process.env, LC_ALL: "C", TZ: "UTC", VIRSH_HISTSIZE: "0" };
 }
 
 /** Every virsh started and not yet exited. */

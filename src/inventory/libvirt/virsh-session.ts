@@ -46,7 +46,10 @@ interface Running {
   readonly framer: VirshFramer;
 }
 
-/** One interactive virsh, restarted on the next command after it failed. */
+/**
+ * One interactive virsh, restarted on the next command after it failed. A failure (or abort())
+ * kills that virsh and fails every command sent to it at once: nothing waits behind a dead one.
+ */
 export class VirshSession {
   private running: Running | undefined;
   private pending: Pending[] = [];
@@ -55,11 +58,6 @@ export class VirshSession {
   private closed = false;
 
   constructor(private readonly options: VirshOptions) {}
-
-  /** Commands sent and not yet answered. */
-  get queued(): number {
-    return this.pending.length;
-  }
 
   /**
    * Runs one command (starting virsh first if needed). Resolves with its reply, errors
@@ -76,9 +74,9 @@ export class VirshSession {
     });
   }
 
-  /** Starts virsh now if it is not running, so its connection is open when commands come. */
-  warm(): void {
-    if (!this.closed && this.running === undefined) this.start();
+  /** Kills virsh and fails what was sent to it; the next command starts another. */
+  abort(reason: string): void {
+    this.fail(this.running, new VirshSessionError("exited", `virsh aborted: ${reason}`));
   }
 
   /** Ends virsh (politely, then by force) and fails whatever was still queued. */
