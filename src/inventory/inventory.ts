@@ -6,6 +6,7 @@
 import type { Identity, Instance } from "./instance.js";
 import type { InstanceSource, InventorySink } from "./source.js";
 import { SingleFlight } from "./single-flight.js";
+import { keepUnchanged, sameIdentities } from "./stable-identities.js";
 
 /**
  * Called with the full set of instances after every change to it: an instance appears, goes,
@@ -67,8 +68,15 @@ export class Inventory implements InventorySink {
     return this.lookup(address);
   }
 
+  /**
+   * Replaces a source's view. A guest about which nothing changed keeps its Identity and
+   * Instance objects (frontends cache by them), and a view the same as the last changes nothing.
+   */
   publish(sourceId: string, identities: Iterable<Identity>): void {
-    this.bySource.set(sourceId, [...identities]);
+    const previous = this.bySource.get(sourceId);
+    const view = keepUnchanged(previous ?? [], [...identities]);
+    if (previous !== undefined && sameIdentities(previous, view)) return;
+    this.bySource.set(sourceId, view);
     this.rebuild();
   }
 
@@ -79,9 +87,10 @@ export class Inventory implements InventorySink {
     return [...seen].sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Registers a listener for changes (the DNS writer uses this). */
+  /** Registers a listener for changes from now on (the DNS writer uses this). */
   onChange(listener: InventoryListener): void {
     this.listeners.push(listener);
+    this.told = this.instances();
   }
 
   async start(): Promise<void> {

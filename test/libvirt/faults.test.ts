@@ -8,13 +8,11 @@ import { chmod, copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { Faults } from "../../src/inventory/libvirt/faults.js";
-import { LibvirtReader } from "../../src/inventory/libvirt/libvirt-reader.js";
 import {
   LibvirtSource,
   type LibvirtSourceOptions,
 } from "../../src/inventory/libvirt/libvirt-source.js";
-import { LibvirtState } from "../../src/inventory/libvirt/libvirt-state.js";
-import { ReconcileLoop } from "../../src/inventory/libvirt/reconcile-loop.js";
+import { Reconciler } from "../../src/inventory/libvirt/reconciler.js";
 import { VirshSession } from "../../src/inventory/libvirt/virsh-session.js";
 import { StaticSource } from "../../src/inventory/static/static-source.js";
 import { eventually } from "../helpers/eventually.js";
@@ -162,19 +160,12 @@ async function reconcileLoop(t: TestContext) {
   const session = new VirshSession({ virsh: await virshBreakingBeta(dir), uri, timeoutMs: 5000 });
   const { log, lines } = recordingLogger();
   const faults = new Faults(log);
-  const state: LibvirtState = new LibvirtState({
+  const loop = new Reconciler({
     id: "test",
     uri,
     networks: ["mds"],
     baseDir: join(dir, "leases"),
-    reader: new LibvirtReader((command) => session.run(command)),
-    faults,
-    relist: () => loop.markRelist(),
-  });
-  const loop: ReconcileLoop = new ReconcileLoop({
-    id: "test",
-    uri,
-    state,
+    run: (command) => session.run(command),
     faults,
     backoff: { initialMs: 100, maxMs: 400 },
     watch: true,

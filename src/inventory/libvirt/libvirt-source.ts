@@ -2,54 +2,51 @@
  * Instances from one libvirt connection, through virsh: one reconcile loop.
  *
  * The shape is the informer/controller pattern of Kubernetes' client-go (which Hegel's backend
- * relies on). Nothing but the loop (reconcile-loop.ts) reads libvirt or changes what this
- * source knows (libvirt-state.ts). Everything else only marks what is dirty and wakes it:
- * - a full load: at start-up, every refresh_interval, when an event stream comes back after a
+ * relies on): nothing but the loop (reconciler.ts) reads libvirt or changes what this source
+ * knows. Everything else only marks what is dirty and wakes it:
+ * - everything: at start-up, every refresh_interval, when an event stream comes back after a
  *   gap (events were lost), and after a failure;
- * - one domain, by name: its domain events (defined, undefined, started, stopped, devices or
+ * - one domain, by name: its events (defined, undefined, started, stopped, devices or
  *   <metadata> changed);
- * - the networks and their leases: network events, every lease_refresh_interval, and, for a
+ * - the networks and their leases: network events, every lease_refresh_interval and, for a
  *   local libvirt, a change of a lease file under dnsmasq.base_dir;
- * - an unknown client: the networks (a new lease or reservation), the domain list (domains
- *   started meanwhile), and the domains owning the asking addresses (below); it waits for
- *   that one pass.
+ * - an unknown client: the networks (a new lease), the running domains (one started
+ *   meanwhile) and the domains owning the asking addresses; it waits for that one pass.
  *
- * A pass reads what is marked, in this order: networks, the list of running domains (stopped
- * domains are never served, so never read), domains named by events, then up to 256 domains
- * of a load in progress, those someone waits for first. It applies each read, builds the
- * whole view (libvirt-view.ts), publishes it if it differs, and sleeps until the next mark.
- * Between two batches of a load, events and asking clients are served: they wait behind at
- * most one batch, never behind the whole load. A read of a domain whose name an event marked
- * meanwhile is not applied: the next pass reads it again. With a single writer, a stale read
- * can never overwrite a newer one, so no stamps, tickets or sequence numbers are needed.
+ * A pass reads what is marked: the networks, the list of running domains (stopped ones are
+ * never served, so never read), the domains events named, then up to 256 domains of a load,
+ * those someone waits for first. It applies each read, builds the whole view (libvirt-view.ts),
+ * publishes it if it differs, and sleeps until the next mark. Events and asking clients wait
+ * behind one batch of a load at most. A read of a domain an event named meanwhile is not
+ * applied (the next pass reads it again): with a single writer a stale read never overwrites
+ * a newer one, so no stamps, tickets or sequence numbers are needed.
  *
- * While the first load runs on a real libvirtd, an asking guest is answered as soon as its own
+ * During the first load on a real libvirtd, an asking guest is answered as soon as its own
  * domain is read: its address gives a MAC (lease or reservation), libvirt's network ports
- * (`net-port-list`, `net-port-dumpxml`) give the domain that owns that MAC, and that domain
- * goes to the front. Only an address all of whose possible owners are read is served then, so
- * a domain not read yet can never lose its address to another. (The test driver has no ports:
- * there the first answer waits for the load.)
+ * (net-port-list, net-port-dumpxml) the domain owning that MAC, which is read first. Only an
+ * address all of whose possible owners are read is served then, so no guest can get another's
+ * address. (The test driver has no ports: there the first answer waits for the load.)
  *
- * Faults cannot pile up. All commands go through one interactive virsh (virsh-session.ts),
- * pipelined. A pass that fails (libvirt stopped, hung past [libvirt] timeout, virsh gone)
- * marks the connection down: the fault is logged once, health() says degraded, the virsh is
- * killed and everything sent to it fails at once, what was queued is dropped, and the loop
- * sleeps one backoff step (0.5 s doubling to 5 s) before a full load. So while libvirt is
- * away at most one virsh per session runs (plus one per event stream), nothing waits behind a
- * dead one, and once libvirt is back the view is current within one backoff step and one full
- * load. An unknown client asking meanwhile gets its answer at once and brings the next try
- * forward, once per step. Faults about one domain, network or lease file are logged once and
- * keep what was known of it; a failed publication is logged and tried again. What is known
- * keeps being served throughout, and leases still expire.
+ * Faults cannot pile up. Every command goes through one interactive virsh (virsh-session.ts),
+ * pipelined. A pass that fails (libvirt stopped, hung past [libvirt] timeout, virsh gone) logs
+ * the fault once and marks the connection down (health() degraded): that virsh is killed and
+ * everything sent to it fails at once, what was queued is dropped, and the loop sleeps one
+ * backoff step (0.5 s doubling to 5 s) before a full load. So while libvirt is away at most one
+ * virsh per session runs (and one per event stream), nothing waits behind a dead one, and once
+ * it is back the view is current within one backoff step and one full load. An unknown client
+ * asking meanwhile is answered at once and brings the next try forward, once per step. A fault
+ * about one domain, network or lease file is logged once and what was known of it kept; a
+ * failed publication is logged and tried again. What is known is served throughout, and
+ * leases still expire.
  */
 import type { Logger } from "../../log/logger.js";
 import type { InstanceSource, InventorySink, SourceHealth } from "../source.js";
 import { startEventFeed, type Backoff, type EventKind } from "./event-stream.js";
 import { eventMatters, type LibvirtEvent } from "./events.js";
+import { watch, type FSWatcher } from "node:fs";
+import { isLocalUri } from "./connection-uri.js";
 import { Faults } from "./faults.js";
-import { LibvirtReader } from "./libvirt-reader.js";
-import { LibvirtState } from "./libvirt-state.js";
-import { ReconcileLoop } from "./reconcile-loop.js";
+import { Reconciler } from "./reconciler.js";
 import { VirshSession } from "./virsh-session.js";
 
 /** Retries (and event-stream restarts) while libvirt is away: 0.5 s doubling to 5 s. */
@@ -87,9 +84,9 @@ export class LibvirtSource implements InstanceSource {
   private readonly log: Logger;
   private readonly faults: Faults;
   private readonly session: VirshSession;
-  private readonly state: LibvirtState;
-  private readonly loop: ReconcileLoop;
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly loop: Reconciler;
+  private readonly timers: Array<NodeJS.Timeout | undefined> = [];
+  private watcher: FSWatcher | undefined;
   private settling: NodeJS.Timeout | undefined;
   private stopEvents: (() => Promise<void>) | undefined;
   private stopped = false;
@@ -98,23 +95,15 @@ export class LibvirtSource implements InstanceSource {
     const { uri, virsh, timeoutMs, networks, baseDir, watch } = options;
     this.id = `libvirt ${uri}`;
     this.log = options.log.child({ source: this.id });
-    const faults = (this.faults = new Faults(this.log));
+    this.faults = new Faults(this.log);
     const session = (this.session = new VirshSession({ virsh, uri, timeoutMs }));
-    this.state = new LibvirtState({
+    this.loop = new Reconciler({
       id: this.id,
       uri,
       networks,
       baseDir,
-      reader: new LibvirtReader((command) => session.run(command)),
-      faults,
-      leaseFilesChanged: watch ? () => this.leaseFileChanged() : undefined,
-      relist: () => this.loop.markRelist(),
-    });
-    this.loop = new ReconcileLoop({
-      id: this.id,
-      uri,
-      state: this.state,
-      faults,
+      run: (command) => session.run(command),
+      faults: this.faults,
       backoff: this.backoff,
       watch,
       abort: (reason) => session.abort(reason),
@@ -137,6 +126,7 @@ export class LibvirtSource implements InstanceSource {
       const { refreshIntervalMs: full, leaseRefreshIntervalMs: leases = 0 } = this.options;
       if (full > 0) this.every(full, () => this.loop.markAll());
       if (leases > 0) this.every(leases, () => this.loop.markNetworks());
+      this.watchLeaseFiles();
     }
     await this.loop.start(sink);
   }
@@ -144,12 +134,12 @@ export class LibvirtSource implements InstanceSource {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of [...this.timers, this.settling]) clearTimeout(timer);
-    this.state.stop();
+    this.watcher?.close();
     await Promise.all([this.loop.stop(), this.stopEvents?.()]);
     await this.session.close();
   }
 
-  /** An unknown client asked (from `addresses`): see ReconcileLoop.look. */
+  /** Unknown clients asked (from `addresses`): see Reconciler.look. */
   refresh(_reason: string, addresses: readonly string[] = []): Promise<void> {
     return this.loop.look(addresses);
   }
@@ -182,17 +172,45 @@ export class LibvirtSource implements InstanceSource {
     else this.loop.markNetworks();
   }
 
-  /** A lease file changed: the networks are read once the changes settle. */
-  private leaseFileChanged(): void {
-    if (this.settling !== undefined || this.stopped) return;
-    this.settling = setTimeout(() => {
-      this.settling = undefined;
-      this.loop.markNetworks();
-    }, LEASE_FILE_SETTLE_MS);
+  /**
+   * Reads the networks when a lease file under base_dir changes (a local libvirt; the directory
+   * is watched, as libvirt's helper replaces the status file by rename), once changes settle. A
+   * watch that fails is reported (not degrading: the lease re-reads still find changes) and
+   * tried again with every lease re-read.
+   */
+  private watchLeaseFiles(): void {
+    const { uri, baseDir, networks } = this.options;
+    if (this.watcher !== undefined || this.stopped || !isLocalUri(uri)) return;
+    const failed = (error: unknown) => {
+      this.watcher?.close();
+      this.watcher = undefined;
+      const message = `cannot watch the lease files in ${baseDir}: ${(error as Error).message}`;
+      this.faults.raise("lease-watch", message, false);
+    };
+    try {
+      this.watcher = watch(baseDir, { persistent: false }, (_event, file) => {
+        const name = file?.toString() ?? "";
+        if (!name.endsWith(".status") && !networks.some((n) => name === `${n}.leases`)) return;
+        this.settling ??= setTimeout(() => {
+          this.settling = undefined;
+          this.loop.markNetworks();
+        }, LEASE_FILE_SETTLE_MS);
+      });
+      this.watcher.on("error", failed);
+      this.faults.clear("lease-watch");
+    } catch (error) {
+      failed(error);
+    }
   }
 
   private every(ms: number, action: () => void): void {
-    const timer = setInterval(action, Math.min(ms, 2 ** 31 - 1));
+    const timer = setInterval(
+      () => {
+        action();
+        this.watchLeaseFiles();
+      },
+      Math.min(ms, 2 ** 31 - 1),
+    );
     timer.unref();
     this.timers.push(timer);
   }

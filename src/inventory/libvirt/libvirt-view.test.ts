@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { DomainInfo } from "./domain-xml.js";
 import type { Lease } from "./leases.js";
 import { buildView, type NetworkState } from "./libvirt-view.js";
-import type { Reservation } from "./network-xml.js";
+import type { DomainInfo, Reservation } from "./libvirt-xml.js";
 
 const NOW = 1_000_000;
 

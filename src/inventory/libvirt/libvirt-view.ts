@@ -5,9 +5,8 @@
  * is out.
  */
 import type { Identity, Instance } from "../instance.js";
-import type { DomainInfo } from "./domain-xml.js";
 import { currentLeases, type Lease } from "./leases.js";
-import type { NetworkInfo } from "./network-xml.js";
+import type { DomainInfo, NetworkInfo } from "./libvirt-xml.js";
 
 /** One configured network as last read: its XML and its leases from every place. */
 export interface NetworkState {
