@@ -124,8 +124,8 @@ export class LibvirtSource implements InstanceSource {
         },
       });
       const { refreshIntervalMs: full, leaseRefreshIntervalMs: leases = 0 } = this.options;
-      if (full > 0) this.every(full, () => this.loop.markAll());
-      if (leases > 0) this.every(leases, () => this.loop.markNetworks());
+      if (full > 0) this.every(full, () => this.loop.mark("all"));
+      if (leases > 0) this.every(leases, () => this.loop.mark("networks"));
       this.watchLeaseFiles();
     }
     await this.loop.start(sink);
@@ -146,7 +146,7 @@ export class LibvirtSource implements InstanceSource {
 
   health(): SourceHealth {
     const problem = this.faults.problem();
-    return { ok: problem === undefined, problem, lastSuccess: this.loop.lastSuccess };
+    return { ok: problem === undefined, problem };
   }
 
   private get backoff(): Backoff {
@@ -155,8 +155,8 @@ export class LibvirtSource implements InstanceSource {
 
   private onEvent(event: LibvirtEvent): void {
     if (!eventMatters(event)) return;
-    if (event.object === "domain") this.loop.markDomain(event.name);
-    else if (this.options.networks.includes(event.name)) this.loop.markNetworks();
+    if (event.object === "domain") this.loop.mark(`domain ${event.name}`);
+    else if (this.options.networks.includes(event.name)) this.loop.mark("networks");
     else return;
     this.log.debug({ event }, "libvirt event");
   }
@@ -167,9 +167,9 @@ export class LibvirtSource implements InstanceSource {
     this.faults.clear(key);
     // Events sent while no stream listened are lost: look at everything again, now (libvirt
     // is back). The first time, only at what changed between the start-up load and the stream.
-    if (lost) this.loop.markAll(true);
-    else if (kind === "domain") this.loop.markRelist();
-    else this.loop.markNetworks();
+    if (lost) this.loop.mark("all", true);
+    else if (kind === "domain") this.loop.mark("list");
+    else this.loop.mark("networks");
   }
 
   /**
@@ -193,7 +193,7 @@ export class LibvirtSource implements InstanceSource {
         if (!name.endsWith(".status") && !networks.some((n) => name === `${n}.leases`)) return;
         this.settling ??= setTimeout(() => {
           this.settling = undefined;
-          this.loop.markNetworks();
+          this.loop.mark("networks");
         }, LEASE_FILE_SETTLE_MS);
       });
       this.watcher.on("error", failed);
