@@ -140,14 +140,15 @@ export class Reconciler {
       if (read.relist) this.mark("list");
     }
     if (this.loading && this.queue.size + this.urgent.size === 0) {
+      // The view is whole and current again: only now is a fault over, and the backoff too.
       changed ||= !state.complete;
       this.loading = false;
       state.loaded();
       this.loaded?.();
+      this.options.faults.clear("connection");
+      this.delay = this.options.backoff.initialMs;
     }
-    if (this.down) this.options.faults.clear("connection");
     this.down = false;
-    this.delay = this.options.backoff.initialMs;
     if (changed && state.decided) this.publish();
   }
 
