@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { chmod, copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
+import type { Identity } from "../../src/inventory/instance.js";
 import { Faults } from "../../src/inventory/libvirt/faults.js";
 import {
   LibvirtSource,
@@ -238,4 +239,26 @@ test("a domain fault is cleared once the domain is gone", async (t) => {
   await load();
   assert.equal(faults.problem(), undefined);
   assert.equal(faults.has("connection"), false);
+});
+
+test("an exception while building or publishing the view: logged once with its cause, degraded until a publication works", async (t) => {
+  const dir = await tempDir(t);
+  const { libvirt, lines } = source(t, dir);
+  let failures = 3;
+  let published: Identity[] = [];
+  await libvirt.start({
+    publish: (_id, identities) => {
+      // As a listener of the inventory (the DNS writer) that throws would.
+      if (failures-- > 0) throw new TypeError("view broke");
+      published = [...identities];
+    },
+  });
+  assert.equal(libvirt.health().ok, false);
+  assert.match(libvirt.health().problem ?? "", /cannot publish the view of .*: view broke/);
+  await eventually("a publication to work", () => published.length > 0);
+  assert.equal(libvirt.health().ok, true);
+  const publish = lines.filter((l) => l.fault === "publish");
+  assert.equal(publish.filter((l) => l.level === WARN).length, 1, "logged once");
+  assert.equal(publish.filter((l) => /^recovered/.test(l.msg)).length, 1);
+  assert.ok(published.some((i) => i.address === ALPHA.ip));
 });
