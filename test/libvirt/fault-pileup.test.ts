@@ -6,7 +6,6 @@
  * guest is served within one backoff step and one full load.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
 import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
@@ -15,30 +14,10 @@ import { eventually } from "../helpers/eventually.js";
 import { writeGeneratedNode } from "../helpers/generated-node.js";
 import { recordingLogger, WARN } from "../helpers/recording-logger.js";
 import { tempDir } from "../helpers/test-server.js";
+import { virshUnder } from "./virsh-processes.js";
 
 const DOMAINS = 2000;
 const BACKOFF = { initialMs: 200, maxMs: 800 };
-
-/** The virsh processes among the descendants of `root`. */
-function virshUnder(root: number): number[] {
-  const procs = readdirSync("/proc").flatMap((name) => {
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return state === "Z" ? [] : [{ pid: Number(name), ppid: Number(ppid), comm }];
-    } catch {
-      return [];
-    }
-  });
-  const parent = new Map(procs.map((p) => [p.pid, p.ppid]));
-  const under = (pid: number): boolean => {
-    for (let p = parent.get(pid), hops = 0; p !== undefined && hops < 64; p = parent.get(p), hops++)
-      if (p === root) return true;
-    return false;
-  };
-  return procs.filter((p) => p.comm === "virsh" && under(p.pid)).map((p) => p.pid);
-}
 
 /**
  * virsh that works until it has sent 500 domain replies while `dir`/mode holds "fail" or

@@ -76,6 +76,8 @@ export interface LibvirtSourceOptions {
   readonly log: Logger;
   /** Retry and event-stream restart delays. */
   readonly backoff?: Backoff;
+  /** Domains read per pass of a load (reconciler.ts). */
+  readonly batch?: number;
 }
 
 /** The instances of one libvirt connection (see the module comment). */
@@ -107,6 +109,7 @@ export class LibvirtSource implements InstanceSource {
       backoff: this.backoff,
       watch,
       abort: (reason) => session.abort(reason),
+      batch: options.batch,
     });
   }
 

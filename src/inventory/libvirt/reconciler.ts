@@ -8,7 +8,7 @@ import type { ReadContext } from "./libvirt-reads.js";
 import { LibvirtState } from "./libvirt-state.js";
 
 /** Domains read in one pass of a load: what an event or an asking guest may wait behind. */
-const BATCH = 256;
+export const BATCH = 256;
 
 /** What the loop reads from and reports to. */
 export interface ReconcilerOptions extends ReadContext {
@@ -19,6 +19,8 @@ export interface ReconcilerOptions extends ReadContext {
   readonly watch: boolean;
   /** Ends the virsh session and fails what was sent to it (virsh-session.ts). */
   abort(reason: string): void;
+  /** Domains read per pass of a load (BATCH). */
+  readonly batch?: number | undefined;
 }
 
 /** The reconcile loop of one connection (see the module comment). */
@@ -130,10 +132,11 @@ export class Reconciler {
       this.queue.delete(uuid);
       this.urgent.add(uuid);
     }
-    const batch = take(this.urgent, BATCH);
+    const size = this.options.batch ?? BATCH;
+    const batch = take(this.urgent, size);
     for (const [refs, byName] of [
       [names, true],
-      [batch.concat(take(this.queue, BATCH - batch.length)), false],
+      [batch.concat(take(this.queue, size - batch.length)), false],
     ] as const) {
       const read = await state.read(refs, byName, skip);
       changed ||= read.changed;
