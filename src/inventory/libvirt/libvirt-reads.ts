@@ -72,12 +72,13 @@ async function attempt<T>(ctx: ReadContext, key: string, what: string, read: () 
   }
 }
 
+/** The UUIDs in a listing, one a line. */
+const uuids = (listing = "") =>
+  listing.split("\n").flatMap((line) => (isUuid(line.trim()) ? [line.trim()] : []));
+
 /** UUIDs of the running domains (stopped ones are never served, so never read). */
 export async function runningDomains(ctx: ReadContext): Promise<string[]> {
-  return ((await output(ctx, "list --uuid")) ?? "")
-    .split("\n")
-    .map((l) => l.trim())
-    .filter(isUuid);
+  return uuids(await output(ctx, "list --uuid"));
 }
 
 /**
@@ -103,13 +104,9 @@ export async function readNetworks(ctx: ReadContext, previous: ReadonlyMap<strin
   const states = await Promise.all(ctx.networks.map((n) => readNetwork(ctx, n, previous.get(n))));
   const next = new Map<string, NetworkState>();
   states.forEach((state, i) => state && next.set(ctx.networks[i]!, state));
-  const names = ctx.networks.join(", ");
+  const none = `none of the networks ${ctx.networks.join(", ")} exists on ${ctx.uri}`;
   if (next.size > 0 || ctx.networks.length === 0) ctx.faults.clear("networks");
-  else
-    ctx.faults.raise(
-      "networks",
-      `none of the networks ${names} exists on ${ctx.uri}: no guest can be identified`,
-    );
+  else ctx.faults.raise("networks", `${none}: no guest can be identified`);
   return next;
 }
 
@@ -130,12 +127,8 @@ async function readNetwork(ctx: ReadContext, name: string, previous: NetworkStat
   ]);
   if (info === KEPT) return previous;
   // Missing on one of several hosts is normal; missing everywhere is the "networks" fault.
-  if (info === undefined)
-    return void ctx.faults.raise(
-      `network:${name}`,
-      `network ${name} not found on ${ctx.uri}`,
-      false,
-    );
+  const missing = `network ${name} not found on ${ctx.uri}`;
+  if (info === undefined) return void ctx.faults.raise(`network:${name}`, missing, false);
   const known = leases === KEPT ? (previous?.leases ?? []) : leases;
   return { info, leases: [...known, ...(await readLeaseFiles(ctx, name, info.bridge))] };
 }
@@ -161,11 +154,8 @@ async function readLeaseFiles(ctx: ReadContext, network: string, bridge: string 
         ctx.faults.clear(`lease-file:${file}`);
         return name.endsWith(".status") ? parseLeaseStatus(text) : parseDnsmasqLeases(text);
       } catch (error) {
-        ctx.faults.raise(
-          `lease-file:${file}`,
-          `lease file ${file}: ${(error as Error).message}`,
-          false,
-        );
+        const message = `lease file ${file}: ${(error as Error).message}`;
+        ctx.faults.raise(`lease-file:${file}`, message, false);
         return [];
       }
     }),
@@ -184,17 +174,10 @@ export async function readPorts(ctx: ReadContext, networks: Iterable<string>) {
     const ref = virshArg(name) ?? "";
     const list = await attempt(ctx, `ports:${name}`, `ports of ${name}`, async () => {
       const ids = await output(ctx, `net-port-list ${ref} --uuid`, UNSUPPORTED, NO_NETWORK);
-      const xmls = (ids ?? "")
-        .split("\n")
-        .map((id) => id.trim())
-        .filter(isUuid);
+      const port = async (id: string) => (await output(ctx, `net-port-dumpxml ${ref} ${id}`)) ?? "";
       return ids === undefined
         ? undefined
-        : Promise.all(
-            xmls.map(async (id) =>
-              parsePortXml((await output(ctx, `net-port-dumpxml ${ref} ${id}`)) ?? ""),
-            ),
-          );
+        : Promise.all(uuids(ids).map(async (id) => parsePortXml(await port(id))));
     });
     if (list === KEPT) return undefined;
     if (list === undefined) return null;

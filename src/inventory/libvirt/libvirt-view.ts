@@ -137,9 +137,11 @@ function ownersOf(input: ViewInput): (key: string) => DomainInfo[] | undefined {
   }
   const { ports } = input;
   if (ports === undefined) return (key) => running.get(key) ?? [];
+  // A MAC without a port is no running domain's; a port whose domain is not read yet decides
+  // nothing.
   return (key) => {
-    const owners = ports.get(key)?.map((uuid) => byUuid.get(uuid));
-    return owners?.every((d) => d !== undefined) ? owners : undefined;
+    const owners = (ports.get(key) ?? []).map((uuid) => byUuid.get(uuid));
+    return owners.every((d) => d !== undefined) ? owners : undefined;
   };
 }
 
