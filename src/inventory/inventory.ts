@@ -42,7 +42,7 @@ export class Inventory implements InventorySink {
       async () => {
         const addresses = [...this.asking];
         this.asking.clear();
-        await Promise.all(this.sources.map((s) => s.refresh?.("unknown client", addresses)));
+        await Promise.all(this.sources.map((s) => s.refresh?.(addresses)));
       },
       (error) => this.warn("refreshing the sources failed", { err: String(error) }),
     );

@@ -28,6 +28,6 @@ export interface InstanceSource {
    * Called when unknown clients ask (from `addresses`, some of them at least); resolves when
    * the source has looked again.
    */
-  refresh?(reason: string, addresses: readonly string[]): Promise<void>;
+  refresh?(addresses: readonly string[]): Promise<void>;
   health(): SourceHealth;
 }

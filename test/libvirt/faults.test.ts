@@ -93,7 +93,7 @@ test("libvirt away: unknown clients bring a retry forward at most once per backo
   await libvirt.start({ publish: () => {} });
   const started = Date.now();
   for (let i = 0; i < 60; i++) {
-    await libvirt.refresh("unknown client");
+    await libvirt.refresh();
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   const elapsed = Date.now() - started;

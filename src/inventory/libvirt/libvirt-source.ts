@@ -143,7 +143,7 @@ export class LibvirtSource implements InstanceSource {
   }
 
   /** Unknown clients asked (from `addresses`): see Reconciler.look. */
-  refresh(_reason: string, addresses: readonly string[] = []): Promise<void> {
+  refresh(addresses: readonly string[] = []): Promise<void> {
     return this.loop.look(addresses);
   }
 
