@@ -111,9 +111,9 @@ export class Reconciler {
   /** Reads what is marked (one batch of a load at most), applies it, publishes the view. */
   private async pass(): Promise<void> {
     const { state } = this;
-    // A load in progress ends before the next one begins.
+    // A load in progress ends before the next one begins, or a listing (it lists them all).
     const load = this.marks.has("all") && !this.loading;
-    const marks = [...this.marks].filter((mark) => mark !== "all" || load);
+    const marks = [...this.marks].filter((m) => !this.loading || (m !== "all" && m !== "list"));
     for (const mark of marks) this.marks.delete(mark);
     let changed = marks.includes("view");
     if (marks.includes("networks") || load) changed = (await state.readNetworks()) || changed;
