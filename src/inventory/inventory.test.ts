@@ -118,3 +118,24 @@ test("listeners see every change", () => {
   inventory.publish("s", []);
   assert.deepEqual(seen, [["a", "b"], []]);
 });
+
+test("a view published again keeps unchanged guests' objects; listeners hear only of real changes", () => {
+  const inventory = new Inventory();
+  const told: string[][] = [];
+  inventory.onChange((instances) => told.push(instances.map((i) => i.name)));
+  const guest = (address: string, expiresAt: number) => ({
+    instance: { name: "a", uuid: "a-uuid", source: "s", interfaces: [{ addresses: [address] }] },
+    address,
+    expiresAt,
+  });
+  inventory.publish("s", [guest("10.0.0.1", Date.now() + 60_000)]);
+  const first = inventory.lookup("10.0.0.1");
+  inventory.publish("s", [guest("10.0.0.1", Date.now() + 60_000)]);
+  inventory.publish("s", [guest("10.0.0.1", Date.now() + 120_000)]);
+  const renewed = inventory.lookup("10.0.0.1");
+  assert.notEqual(renewed, first, "a new lease end is a new Identity");
+  assert.equal(renewed?.instance, first?.instance, "of the same Instance");
+  assert.equal(told.length, 1, "a renewal is not a change anyone listening can see");
+  inventory.publish("s", [guest("10.0.0.2", Date.now() + 60_000)]);
+  assert.equal(told.length, 2, "an address that moved is");
+});

@@ -6,18 +6,29 @@
 import type { Identity, Instance } from "./instance.js";
 import type { InstanceSource, InventorySink } from "./source.js";
 import { SingleFlight } from "./single-flight.js";
+import { keepUnchanged, sameIdentities } from "./stable-identities.js";
 
-/** Called with the full set of instances after every change. */
+/**
+ * Called with the full set of instances after every change to it: an instance appears, goes,
+ * or changes (name, addresses…); not for a lease renewed with nothing else changed.
+ */
 export type InventoryListener = (instances: readonly Instance[]) => void;
 
 /** Something worth telling the operator once (the caller logs it). */
 export type InventoryWarning = (message: string, detail: Record<string, unknown>) => void;
 
+/** Most unknown addresses handed to one refresh (sources look for their guests first). */
+const ASKING_LIMIT = 64;
+
+/** Client address → Identity, from the sources' published views (see the module comment). */
 export class Inventory implements InventorySink {
   private readonly bySource = new Map<string, readonly Identity[]>();
   private index = new Map<string, Identity>();
   private readonly listeners: InventoryListener[] = [];
   private readonly missRefresh: SingleFlight;
+  /** Unknown addresses asking since the last refresh began (bounded: a hint, not a queue). */
+  private readonly asking = new Set<string>();
+  private told: readonly Instance[] = [];
   /** Addresses served to nobody because two instances claim them (reported when they start). */
   private contested = new Set<string>();
 
@@ -26,8 +37,14 @@ export class Inventory implements InventorySink {
     missRefreshIntervalMs = 1000,
     private readonly warn: InventoryWarning = () => {},
   ) {
-    this.missRefresh = new SingleFlight(missRefreshIntervalMs, () =>
-      Promise.all(this.sources.map((s) => s.refresh?.("unknown client"))).then(() => undefined),
+    this.missRefresh = new SingleFlight(
+      missRefreshIntervalMs,
+      async () => {
+        const addresses = [...this.asking];
+        this.asking.clear();
+        await Promise.all(this.sources.map((s) => s.refresh?.(addresses)));
+      },
+      (error) => this.warn("refreshing the sources failed", { err: String(error) }),
     );
   }
 
@@ -46,12 +63,20 @@ export class Inventory implements InventorySink {
   async resolve(address: string): Promise<Identity | undefined> {
     const known = this.lookup(address);
     if (known || this.sources.every((s) => !s.refresh)) return known;
+    if (this.asking.size < ASKING_LIMIT) this.asking.add(address);
     await this.missRefresh.run();
     return this.lookup(address);
   }
 
+  /**
+   * Replaces a source's view. A guest about which nothing changed keeps its Identity and
+   * Instance objects (frontends cache by them), and a view the same as the last changes nothing.
+   */
   publish(sourceId: string, identities: Iterable<Identity>): void {
-    this.bySource.set(sourceId, [...identities]);
+    const previous = this.bySource.get(sourceId);
+    const view = keepUnchanged(previous ?? [], [...identities]);
+    if (previous !== undefined && sameIdentities(previous, view)) return;
+    this.bySource.set(sourceId, view);
     this.rebuild();
   }
 
@@ -62,9 +87,10 @@ export class Inventory implements InventorySink {
     return [...seen].sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Registers a listener for changes (the DNS writer uses this). */
+  /** Registers a listener for changes from now on (the DNS writer uses this). */
   onChange(listener: InventoryListener): void {
     this.listeners.push(listener);
+    this.told = this.instances();
   }
 
   async start(): Promise<void> {
@@ -99,6 +125,10 @@ export class Inventory implements InventorySink {
     // Sorting every instance costs milliseconds on a large host: only when someone listens.
     if (this.listeners.length === 0) return;
     const instances = this.instances();
+    // Sources keep an unchanged guest's Instance object: the same objects, nothing to tell.
+    if (instances.length === this.told.length && instances.every((i, n) => i === this.told[n]))
+      return;
+    this.told = instances;
     for (const listener of this.listeners) listener(instances);
   }
 }

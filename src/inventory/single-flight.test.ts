@@ -13,7 +13,7 @@ function counter(ms: number) {
 
 test("callers arriving together during a run share the next one", async () => {
   const { starts, task } = counter(20);
-  const flight = new SingleFlight(0, task);
+  const flight = new SingleFlight(0, task, (error) => assert.fail(String(error)));
   const runs = [flight.run(), flight.run(), flight.run()];
   assert.equal(runs[1], runs[2]);
   await Promise.all(runs);
@@ -22,7 +22,7 @@ test("callers arriving together during a run share the next one", async () => {
 
 test("a caller arriving during a run waits for the next one, which starts after it", async () => {
   const { starts, task } = counter(30);
-  const flight = new SingleFlight(0, task);
+  const flight = new SingleFlight(0, task, (error) => assert.fail(String(error)));
   const first = flight.run();
   await new Promise((r) => setTimeout(r, 10));
   const arrived = Date.now();
@@ -35,7 +35,7 @@ test("a caller arriving during a run waits for the next one, which starts after 
 
 test("runs start at least the interval apart; a caller within it waits for a trailing run", async () => {
   const { starts, task } = counter(5);
-  const flight = new SingleFlight(150, task);
+  const flight = new SingleFlight(150, task, (error) => assert.fail(String(error)));
   await flight.run();
   await flight.run();
   await flight.run();
@@ -47,7 +47,13 @@ test("runs start at least the interval apart; a caller within it waits for a tra
   assert.ok((starts[2] ?? 0) - (starts[1] ?? 0) >= 145);
 });
 
-test("a failing run does not fail its callers", async () => {
-  const flight = new SingleFlight(0, () => Promise.reject(new Error("libvirt away")));
+test("a failing run does not fail its callers; the failure is reported", async () => {
+  const failures: unknown[] = [];
+  const flight = new SingleFlight(
+    0,
+    () => Promise.reject(new Error("libvirt away")),
+    (error) => failures.push(error),
+  );
   await flight.run();
+  assert.match(String(failures[0]), /libvirt away/);
 });

@@ -2,7 +2,8 @@
  * Runs an async task on behalf of many callers: every caller waits for a run that starts after
  * it arrived (a guest whose lease appeared a moment ago must be looked for after that), callers
  * arriving together share one run, and runs start at least `intervalMs` apart, which bounds
- * the work unknown clients can cause. At most one run is in progress and one queued.
+ * the work unknown clients can cause. At most one run is in progress and one queued. A run
+ * that fails is reported to `failed` (its callers only wait for it).
  */
 export class SingleFlight {
   private running: Promise<void> | undefined;
@@ -12,6 +13,7 @@ export class SingleFlight {
   constructor(
     private readonly intervalMs: number,
     private readonly task: () => Promise<void>,
+    private readonly failed: (error: unknown) => void,
   ) {}
 
   run(): Promise<void> {
@@ -32,7 +34,7 @@ export class SingleFlight {
 
   private start(): Promise<void> {
     this.running = this.task()
-      .catch(() => undefined)
+      .catch((error: unknown) => this.failed(error))
       .finally(() => {
         this.lastEnded = Date.now();
         this.running = undefined;

@@ -24,7 +24,10 @@ export interface InstanceSource {
   start(sink: InventorySink): Promise<void>;
   /** Stops background work and child processes. */
   stop(): Promise<void>;
-  /** Called when an unknown address asks; resolves when the source has looked again. */
-  refresh?(reason: string): Promise<void>;
+  /**
+   * Called when unknown clients ask (from `addresses`, some of them at least); resolves when
+   * the source has looked again.
+   */
+  refresh?(addresses: readonly string[]): Promise<void>;
   health(): SourceHealth;
 }

@@ -7,7 +7,6 @@
  * event ever comes), as it would on a quiet host.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -15,34 +14,11 @@ import { freePort, startCli } from "../helpers/cli.js";
 import { eventually } from "../helpers/eventually.js";
 import { FIXTURE_URI } from "../helpers/libvirt-fixture.js";
 import { tempDir } from "../helpers/test-server.js";
-
-/** A process as /proc shows it: parent, state letter and command name. */
-interface ProcessInfo {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly state: string;
-  readonly comm: string;
-}
-
-function processInfo(pid: number): ProcessInfo | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // "pid (comm) state ppid …"; comm may hold spaces and parentheses.
-    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { pid, ppid: Number(ppid), state: state ?? "?", comm };
-  } catch {
-    return undefined;
-  }
-}
+import { processInfo, virshUnder } from "./virsh-processes.js";
 
 /** The virsh processes whose parent is `parent`. */
 function virshChildren(parent: number): number[] {
-  return readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name))
-    .map((name) => processInfo(Number(name)))
-    .filter((p): p is ProcessInfo => p?.ppid === parent && p.comm === "virsh")
-    .map((p) => p.pid);
+  return virshUnder(parent).filter((pid) => processInfo(pid)?.ppid === parent);
 }
 
 /** True while `pid` is a running (not yet dead) virsh. */
@@ -88,13 +64,13 @@ base_dir = ${join(dir, "leases")}
     for (const child of children) if (virshAlive(child)) process.kill(child, "SIGKILL");
   });
 
-  // Two sessions (the start-up load warms both) and two event streams.
+  // The session and two event streams.
   await eventually(
-    "mdserver to run its four virsh",
+    "mdserver to run its three virsh",
     () => {
       if (server.exitCode !== null) throw new Error(output);
       children = virshChildren(pid);
-      return output.includes('"listening"') && children.length === 4;
+      return output.includes('"listening"') && children.length === 3;
     },
     { timeoutMs: 15_000 },
   );

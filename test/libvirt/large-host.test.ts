@@ -32,7 +32,7 @@ test("while a full load runs, an unknown client's look waits only for the networ
   const looks: number[] = [];
   for (let i = 0; i < 10; i++) {
     const asked = performance.now();
-    await source.refresh("unknown client");
+    await source.refresh();
     looks.push(performance.now() - asked);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -9,16 +9,21 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import type { Identity } from "../../src/inventory/instance.js";
+import { Inventory } from "../../src/inventory/inventory.js";
+import { LibvirtSource } from "../../src/inventory/libvirt/libvirt-source.js";
+import { silentLogger } from "../../src/log/logger.js";
 import { run, startDaemon, type Daemon } from "../helpers/daemon.js";
 import { eventually } from "../helpers/eventually.js";
-import { TestLibvirtd } from "../helpers/libvirtd.js";
+import { SYSTEM_URI, TestLibvirtd } from "../helpers/libvirtd.js";
 import { addGuest, createNetns, METADATA_ADDRESS, type Guest } from "../helpers/netns.js";
 import { Teardown } from "../helpers/teardown.js";
 import { tempDir } from "../helpers/test-server.js";
+import { virshUnder } from "./virsh-processes.js";
 
 const MAIN = fileURLToPath(new URL("../../src/main.js", import.meta.url));
 
@@ -65,6 +70,16 @@ function isEvent(logged: unknown, name: string, detail: string): boolean {
 async function hostname(guest: Guest): Promise<string | number> {
   const res = await guest.get("/latest/meta-data/hostname");
   return res.status === 200 ? res.body : res.status;
+}
+
+/**
+ * Counts, every 20 ms until stopped, the virsh processes running under `root`; stop() returns
+ * the most seen at once.
+ */
+function countVirsh(root: number): { stop(): number } {
+  let most = 0;
+  const timer = setInterval(() => (most = Math.max(most, virshUnder(root).length)), 20);
+  return { stop: () => (clearInterval(timer), most) };
 }
 
 /** Waits (briefly: an event, not a refresh, must do it) until a guest gets 404. */
@@ -163,6 +178,82 @@ base_dir = ${join(dir, "no-lease-files")}
   });
 
   await t.test(
+    "first load: a guest asking meanwhile is answered as soon as its own domain is read (ports)",
+    async () => {
+      // Every domain reply takes a second while `slow` exists; one domain per pass.
+      const slow = join(dir, "slow");
+      const wrapper = join(dir, "virsh-slow");
+      await writeFile(
+        wrapper,
+        `#!/bin/sh
+setpriv --pdeathsig KILL -- virsh "$@" | setpriv --pdeathsig KILL -- perl -e '
+  while (sysread(STDIN, my $chunk, 65536)) {
+    syswrite(STDOUT, $chunk);
+    select(undef, undef, undef, 1) if $chunk =~ m{</domain>} && -e "${slow}";
+  }'
+`,
+      );
+      await chmod(wrapper, 0o755);
+      await writeFile(slow, "");
+      const source = new LibvirtSource({
+        uri: SYSTEM_URI,
+        virsh: wrapper,
+        timeoutMs: 30_000,
+        networks: [net],
+        baseDir: join(dir, "no-lease-files"),
+        refreshIntervalMs: 0,
+        watch: false,
+        log: silentLogger(),
+        batch: 1,
+      });
+      const inventory = new Inventory([source], 0);
+      try {
+        const loaded = inventory.start();
+        // Guest 2's reservation names its MAC; the network's ports name the domain owning it.
+        const answer = await inventory.resolve("10.213.0.12");
+        const servedThen = inventory.instances().length;
+        await loaded;
+        assert.equal(answer?.instance.name, domain(2));
+        const all = inventory.instances().length;
+        assert.equal(all, 3, "domains 1, 2 and 3 run, each with an address");
+        assert.ok(servedThen < all, `answered when ${servedThen} of ${all} guests were known`);
+      } finally {
+        await inventory.stop();
+        await rm(slow, { force: true });
+      }
+    },
+  );
+
+  await t.test("a <metadata> change takes effect without a restart (its event)", async () => {
+    let published: Identity[] = [];
+    const source = new LibvirtSource({
+      uri: SYSTEM_URI,
+      virsh: "virsh",
+      timeoutMs: 10_000,
+      networks: [net],
+      baseDir: join(dir, "no-lease-files"),
+      refreshIntervalMs: 0,
+      watch: true,
+      log: silentLogger(),
+    });
+    try {
+      await source.start({ publish: (_id, identities) => (published = [...identities]) });
+      const metadata = () =>
+        published.find((i) => i.instance.name === domain(1))?.instance.metadataXml ?? "";
+      assert.doesNotMatch(metadata(), /mdst-value/);
+      await libvirt.virsh(
+        ...["metadata", domain(1), "--uri", "https://mdserver.example/test", "--key", "mdst"],
+        ...["--set", "<v>mdst-value</v>", "--live"],
+      );
+      await eventually("the new <metadata> to be published", () => /mdst-value/.test(metadata()), {
+        timeoutMs: 5000,
+      });
+    } finally {
+      await source.stop();
+    }
+  });
+
+  await t.test(
     "a domain defined while the server runs is served; stopped, at once no more; started, again",
     async () => {
       await libvirt.defineDomain(teardown, domain(4), domainXml(domain(4), mac(4), net));
@@ -195,6 +286,7 @@ base_dir = ${join(dir, "no-lease-files")}
     "libvirtd stopped: known guests still served, unknown ones answered at once; restarted: recovered",
     async () => {
       await libvirt.stop();
+      const virsh = countVirsh(server.pid);
       await logged(
         "the lost events to be reported",
         (l) => l.level === "warn" && String(l.fault).startsWith("events:"),
@@ -204,11 +296,21 @@ base_dir = ${join(dir, "no-lease-files")}
       const asked = Date.now();
       assert.equal(await hostname(guest(5)), 404);
       assert.ok(Date.now() - asked < 2000, "an unknown guest does not wait for libvirt");
+      // Guests keep asking meanwhile; nothing piles up.
+      for (let i = 0; i < 10; i++) assert.equal(await hostname(guest(5)), 404);
+      const most = virsh.stop();
+      assert.ok(most <= 3, `${most} virsh at once (a session and two event streams at most)`);
+      const back = Date.now();
       await libvirt.restart();
       await logged(
         "recovery",
         (l) => typeof l.msg === "string" && l.msg.startsWith("recovered: libvirt domain events"),
       );
+      await logged("the view to be current again", (l) =>
+        String(l.msg).startsWith("recovered: cannot read libvirt"),
+      );
+      // One backoff step (5 s at most) and one load of a few domains, on a busy machine.
+      assert.ok(Date.now() - back < 15_000, `recovered ${Date.now() - back} ms after the restart`);
       await libvirt.defineDomain(teardown, domain(5), domainXml(domain(5), mac(5), net));
       await eventually("guest 5 to be known", async () => (await hostname(guest(5))) === domain(5));
       assert.equal(await hostname(guest(1)), domain(1));
@@ -217,6 +319,7 @@ base_dir = ${join(dir, "no-lease-files")}
 
   await t.test("libvirtd frozen: virsh times out, degraded; thawed: recovered", async () => {
     libvirt.freeze();
+    const virsh = countVirsh(server.pid);
     try {
       // Guest 4 is unknown now: its request makes mdserver ask libvirt, which does not answer.
       assert.equal(await hostname(guest(4)), 404);
@@ -225,13 +328,21 @@ base_dir = ${join(dir, "no-lease-files")}
         (l) => l.fault === "connection" && /did not answer/.test(String(l.msg)),
       );
       assert.equal(await hostname(guest(1)), domain(1));
+      // Retries time out one after another (2 s each, the backoff between): one virsh at a time.
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      assert.equal(await hostname(guest(4)), 404);
     } finally {
       libvirt.thaw();
     }
+    const most = virsh.stop();
+    assert.ok(most <= 3, `${most} virsh at once (a session and two event streams at most)`);
+    const thawed = Date.now();
     await logged(
       "recovery",
       (l) => l.fault === "connection" && String(l.msg).startsWith("recovered"),
     );
+    // A time-out, one backoff step and one load.
+    assert.ok(Date.now() - thawed < 15_000, `recovered ${Date.now() - thawed} ms after the thaw`);
     assert.equal(await hostname(guest(3)), domain(3));
   });
 

@@ -23,34 +23,17 @@ export function parseEventLine(line: string): LibvirtEvent | undefined {
   };
 }
 
-/** What an event asks of the source. */
-export type EventAction =
-  /** Forget it now, before it is read again: an undefined domain or network. */
-  | "drop"
-  /** Stop serving its addresses now (a stopped guest is not the one asking), then re-read. */
-  | "deactivate"
-  /** Read it again: something that decides its identity may have changed. */
-  | "reread"
-  /** Nothing that mdserver serves changed (reboots, balloon, block jobs…). */
-  | "ignore";
-
 // Domain events that can change name, UUID, interfaces, networks or <metadata>.
 const DOMAIN_REREAD = new Set(["device-added", "device-removed", "metadata-change"]);
+// Lifecycle changes that add, remove, start or stop a domain (or network).
+const LIFECYCLE_REREAD = new Set(["Defined", "Undefined", "Started", "Stopped"]);
 
-/** Decides what to do about an event. */
-export function eventAction(event: LibvirtEvent): EventAction {
-  const first = event.detail.split(" ")[0];
-  if (event.type !== "lifecycle") return DOMAIN_REREAD.has(event.type) ? "reread" : "ignore";
-  switch (first) {
-    case "Undefined":
-      return "drop";
-    case "Stopped":
-      return "deactivate";
-    case "Defined":
-    case "Started":
-      return "reread";
-    default:
-      // Suspended, Resumed, Shutdown, PMSuspended, Crashed: the domain stays as it is.
-      return "ignore";
-  }
+/**
+ * True when an event may change what mdserver serves: its domain (or network) is read again.
+ * Suspended, Resumed, Shutdown, PMSuspended, Crashed, reboots, balloon or block jobs leave a
+ * domain as it is.
+ */
+export function eventMatters(event: LibvirtEvent): boolean {
+  if (event.type !== "lifecycle") return event.object === "domain" && DOMAIN_REREAD.has(event.type);
+  return LIFECYCLE_REREAD.has(event.detail.split(" ")[0] ?? "");
 }

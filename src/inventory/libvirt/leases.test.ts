@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { currentLeases, parseDnsmasqLeases, parseLeaseStatus, parseVirshLeases } from "./leases.js";
+import { virshEnv } from "./spawn-virsh.js";
 
-test("virsh's lease table: local expiry times, prefix lengths, IPv6 rows without MAC skipped", () => {
+test("virsh's lease table: UTC expiry times, prefix lengths, IPv6 rows without MAC skipped", () => {
   const table = ` Expiry Time           MAC address         Protocol   IP address          Hostname   Client ID or DUID
 ------------------------------------------------------------------------------------------------------------
  2026-11-25 17:17:55   52:54:00:EE:00:11   ipv4       10.213.0.11/24      g1         01:52:54:00:ee:00:11
@@ -13,12 +14,35 @@ test("virsh's lease table: local expiry times, prefix lengths, IPv6 rows without
     {
       mac: "52:54:00:ee:00:11",
       address: "10.213.0.11",
-      expiresAt: new Date(2026, 10, 25, 17, 17, 55).getTime(),
+      expiresAt: Date.UTC(2026, 10, 25, 17, 17, 55),
     },
-    // libvirt's expiry 0 (a lease without end) printed as the epoch in local time.
+    // libvirt's expiry 0 (a lease without end) printed as the epoch.
     { mac: "52:54:00:ee:00:12", address: "10.213.0.12", expiresAt: undefined },
   ]);
   assert.deepEqual(parseVirshLeases(""), []);
+});
+
+test("lease ends across a DST change are exact: virsh prints UTC, read as UTC in any zone", () => {
+  const saved = process.env.TZ;
+  // In Berlin, 2026-10-25 02:00-03:00 local happens twice (clocks go back at 01:00 UTC).
+  process.env.TZ = "Europe/Berlin";
+  try {
+    assert.equal(virshEnv().TZ, "UTC");
+    const table = ["00:30:00", "01:30:00", "02:30:00"]
+      .map((t, i) => ` 2026-10-25 ${t}   52:54:00:ee:00:1${i}   ipv4   10.213.0.1${i}/24   -   -`)
+      .join("\n");
+    const ends = parseVirshLeases(table).map((lease) => lease.expiresAt);
+    assert.deepEqual(ends, [
+      Date.UTC(2026, 9, 25, 0, 30),
+      Date.UTC(2026, 9, 25, 1, 30),
+      Date.UTC(2026, 9, 25, 2, 30),
+    ]);
+    // Each an hour after the last, as they are: local time would make two of them one instant.
+    assert.equal(new Set(ends).size, 3);
+  } finally {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  }
 });
 
 test("dnsmasq's lease file: seconds, 0 for never, IPv6 and duid lines skipped", () => {

@@ -26,8 +26,8 @@ const VIRSH_ROW =
 
 /**
  * Reads `virsh net-dhcp-leases NET`. virsh prints the expiry in the local time of its own
- * process, which is ours (it inherits our environment), so it is read back as local time.
- * libvirt stores a lease without end as expiry 0, which virsh prints as the epoch.
+ * process: mdserver runs it with TZ=UTC (spawn-virsh.ts), so it is read back as UTC, which has
+ * no hour that happens twice. libvirt stores a lease without end as expiry 0 (the epoch).
  */
 export function parseVirshLeases(output: string): Lease[] {
   const leases: Lease[] = [];
@@ -35,14 +35,10 @@ export function parseVirshLeases(output: string): Lease[] {
     const row = VIRSH_ROW.exec(line);
     if (!row) continue;
     const [, y, mo, d, h, mi, s, macText, ip] = row;
-    const at = new Date(+y!, +mo! - 1, +d!, +h!, +mi!, +s!).getTime();
-    pushLease(leases, macText, ip, at < EPOCH_DAY_AFTER ? 0 : at / 1000);
+    pushLease(leases, macText, ip, Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!) / 1000);
   }
   return leases;
 }
-
-/** A day after the epoch: any expiry before it is libvirt's "0", whatever our time zone. */
-const EPOCH_DAY_AFTER = 86_400_000;
 
 /**
  * Reads a dnsmasq lease file: `expiry mac ip hostname client-id` per line, expiry in seconds

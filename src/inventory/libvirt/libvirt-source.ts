@@ -1,32 +1,62 @@
 /**
- * Instances from one libvirt connection, through virsh.
+ * Instances from one libvirt connection, through virsh: one reconcile loop.
  *
- * The inventory's index is all the request path reads; this keeps it current:
- * - a full load at start-up (every domain's XML, pipelined through two virsh sessions), again
- *   every refresh_interval, and whenever the event streams come back after a gap;
- * - libvirt's domain and network events: the named domain or the networks are read again, and
- *   an undefined domain is forgotten (a stopped one loses its addresses) before anything is
- *   read (domain-sync.ts, network-sync.ts);
- * - a quick look when an unknown client asks (leases, reservations, new or changed domains);
- * - lease re-reads: periodic, and on changes of the lease files of a local libvirt.
- * Every change publishes the whole view at once (view-publisher.ts). When libvirt cannot be
- * reached, what is known keeps being served (leases still expire), the fault is logged once,
- * health() says degraded, and a full load is retried with backoff (connection-retry.ts).
+ * The shape is the informer/controller pattern of Kubernetes' client-go (which Hegel's backend
+ * relies on): nothing but the loop (reconciler.ts) reads libvirt or changes what this source
+ * knows. Everything else only marks what is dirty and wakes it:
+ * - everything: at start-up, every refresh_interval, when an event stream comes back after a
+ *   gap (events were lost), and after a failure;
+ * - one domain, by name: its events (defined, undefined, started, stopped, devices or
+ *   <metadata> changed);
+ * - the networks and their leases: network events, every lease_refresh_interval and, for a
+ *   local libvirt, a change of a lease file under dnsmasq.base_dir;
+ * - an unknown client: the networks (a new lease), the running domains (one started
+ *   meanwhile) and the domains owning the asking addresses; it waits for that one pass.
+ *
+ * A pass reads what is marked: the networks, the list of running domains (stopped ones are
+ * never served, so never read), the domains events named, then up to 256 domains of a load,
+ * those someone waits for first. It applies each read, builds the whole view (libvirt-view.ts),
+ * publishes it if it differs, and sleeps until the next mark. Events and asking clients wait
+ * behind one batch of a load at most. A read of a domain an event named meanwhile is not
+ * applied (the next pass reads it again): with a single writer a stale read never overwrites
+ * a newer one, so no stamps, tickets or sequence numbers are needed.
+ *
+ * During the first load on a real libvirtd, an asking guest is answered as soon as its own
+ * domain is read: its address gives a MAC (lease or reservation), libvirt's network ports
+ * (net-port-list, net-port-dumpxml) the domain owning that MAC, which is read first. Only an
+ * address all of whose possible owners are read is served then, so no guest can get another's
+ * address. (The test driver has no ports: there the first answer waits for the load.)
+ *
+ * Faults cannot pile up. Every command goes through one interactive virsh (virsh-session.ts),
+ * pipelined. A pass that fails (libvirt stopped, hung past [libvirt] timeout, virsh gone) logs
+ * the fault once and marks the connection down (health() degraded): that virsh is killed and
+ * everything sent to it fails at once, what was queued is dropped, and the loop sleeps one
+ * backoff step (0.5 s doubling to 5 s) before a full load. So while libvirt is away at most one
+ * virsh per session runs (and one per event stream), nothing waits behind a dead one, and once
+ * it is back the view is current within one backoff step and one full load. An unknown client
+ * asking meanwhile is answered at once and brings the next try forward, once per step. A fault
+ * about one domain, network or lease file is logged once and what was known of it kept; a
+ * failed publication is logged and tried again. What is known is served throughout, and
+ * leases still expire.
  */
 import type { Logger } from "../../log/logger.js";
 import type { InstanceSource, InventorySink, SourceHealth } from "../source.js";
-import { ConnectionRetry, RETRY_BACKOFF } from "./connection-retry.js";
-import { DomainSync } from "./domain-sync.js";
-import { startEventFeed, type EventKind } from "./event-feed.js";
-import type { Backoff, EventStream } from "./event-stream.js";
-import type { LibvirtEvent } from "./events.js";
+import { startEventFeed, type Backoff, type EventKind } from "./event-stream.js";
+import { eventMatters, type LibvirtEvent } from "./events.js";
+import { watch, type FSWatcher } from "node:fs";
+import { isLocalUri } from "./connection-uri.js";
 import { Faults } from "./faults.js";
-import { LibvirtReader } from "./libvirt-reader.js";
-import { NamedTimers } from "./named-timers.js";
-import { NetworkLoader } from "./network-loader.js";
-import { NetworkSync } from "./network-sync.js";
-import { ViewPublisher } from "./view-publisher.js";
-import { VirshPool } from "./virsh-pool.js";
+import { Reconciler } from "./reconciler.js";
+import { VirshSession } from "./virsh-session.js";
+
+/** Retries (and event-stream restarts) while libvirt is away: 0.5 s doubling to 5 s. */
+export const RETRY_BACKOFF: Backoff = { initialMs: 500, maxMs: 5000 };
+
+/**
+ * How long lease-file changes are gathered into one read: libvirt's helper rewrites a file by
+ * rename (two or three changes), and a host renewing many leases changes it again and again.
+ */
+const LEASE_FILE_SETTLE_MS = 50;
 
 /** One connection and what to serve from it. */
 export interface LibvirtSourceOptions {
@@ -46,172 +76,145 @@ export interface LibvirtSourceOptions {
   readonly log: Logger;
   /** Retry and event-stream restart delays. */
   readonly backoff?: Backoff;
+  /** Domains read per pass of a load (reconciler.ts). */
+  readonly batch?: number;
 }
 
 /** The instances of one libvirt connection (see the module comment). */
 export class LibvirtSource implements InstanceSource {
   readonly id: string;
-  private readonly pool: VirshPool;
-  private readonly faults: Faults;
   private readonly log: Logger;
-  private readonly timers = new NamedTimers();
-  private readonly backoff: Backoff;
-  private readonly domains: DomainSync;
-  private readonly networks: NetworkSync;
-  private readonly publisher: ViewPublisher;
-  private readonly connection: ConnectionRetry;
+  private readonly faults: Faults;
+  private readonly session: VirshSession;
+  private readonly loop: Reconciler;
+  private readonly timers: Array<NodeJS.Timeout | undefined> = [];
+  private watcher: FSWatcher | undefined;
+  private settling: NodeJS.Timeout | undefined;
+  private stopEvents: (() => Promise<void>) | undefined;
   private stopped = false;
-  private streams: EventStream[] = [];
 
   constructor(private readonly options: LibvirtSourceOptions) {
-    const { virsh, uri, timeoutMs, networks, baseDir, watch } = options;
+    const { uri, virsh, timeoutMs, networks, baseDir, watch } = options;
     this.id = `libvirt ${uri}`;
     this.log = options.log.child({ source: this.id });
-    const faults = (this.faults = new Faults(this.log));
-    this.backoff = options.backoff ?? RETRY_BACKOFF;
-    this.pool = new VirshPool({ virsh, uri, timeoutMs });
-    const reader = new LibvirtReader((command) => this.pool.run(command));
-    // What someone waits for: an unknown client (the networks), an event (its domain).
-    const quickReader = new LibvirtReader((command) => this.pool.run(command, true));
-    const stopped = () => this.stopped;
-    const failed = (error: unknown) => this.connection.failed(error);
-    this.connection = new ConnectionRetry({
-      uri,
-      faults,
-      timers: this.timers,
-      backoff: this.backoff,
-      enabled: watch,
-      retry: () => void this.fullLoad(),
-      stopped,
-    });
-    this.publisher = new ViewPublisher({
-      source: this.id,
-      faults,
-      timers: this.timers,
-      watch,
-      state: () => ({ networks: this.networks.networks(), domains: this.domains.domains() }),
-    });
-    this.domains = new DomainSync({
-      uri,
-      reader,
-      quickReader,
-      faults,
-      changed: () => this.publisher.publish(),
-      changedSoon: () => this.publisher.publishSoon(),
-      failed,
-      stopped,
-    });
-    this.networks = new NetworkSync({
+    this.faults = new Faults(this.log);
+    const session = (this.session = new VirshSession({ virsh, uri, timeoutMs }));
+    this.loop = new Reconciler({
+      id: this.id,
       uri,
       networks,
       baseDir,
+      run: (command) => session.run(command),
+      faults: this.faults,
+      backoff: this.backoff,
       watch,
-      loader: new NetworkLoader({
-        uri,
-        networks,
-        baseDir,
-        reader: quickReader,
-        faults,
-        log: this.log,
-      }),
-      timers: this.timers,
-      changed: () => this.publisher.publish(),
-      changedSoon: () => this.publisher.publishSoon(),
-      flush: () => this.publisher.flush(),
-      failed,
-      stopped,
+      abort: (reason) => session.abort(reason),
+      batch: options.batch,
     });
   }
 
   async start(sink: InventorySink): Promise<void> {
-    this.publisher.attach(sink);
     if (this.options.watch) {
-      this.startEvents();
-      this.networks.watchLeaseFiles();
+      this.stopEvents = startEventFeed({
+        virsh: this.options.virsh,
+        uri: this.options.uri,
+        backoff: this.backoff,
+        onEvent: (event) => this.onEvent(event),
+        onUp: (kind, resumed) => this.onStreamUp(kind, resumed),
+        onDown: (kind, reason) => {
+          const message = `libvirt ${kind} events from ${this.options.uri} stopped: ${reason}`;
+          if (!this.stopped) this.faults.raise(`events:${kind}`, message);
+        },
+      });
       const { refreshIntervalMs: full, leaseRefreshIntervalMs: leases = 0 } = this.options;
-      if (full > 0) this.timers.every("periodic", full, () => void this.fullLoad());
-      if (leases > 0) this.timers.every("leases", leases, () => this.pollLeases());
+      if (full > 0) this.every(full, () => this.loop.mark("all"));
+      if (leases > 0) this.every(leases, () => this.loop.mark("networks"));
+      this.watchLeaseFiles();
     }
-    await this.fullLoad();
+    await this.loop.start(sink);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.publisher.attach(undefined);
-    this.timers.stop();
-    this.networks.stop();
-    await Promise.all([...this.streams.map((s) => s.stop()), this.pool.close()]);
+    for (const timer of [...this.timers, this.settling]) clearTimeout(timer);
+    this.watcher?.close();
+    await Promise.all([this.loop.stop(), this.stopEvents?.()]);
+    await this.session.close();
   }
 
-  /**
-   * An unknown client asked: look at leases, reservations and new or restarted domains. While
-   * libvirt is unreachable this returns at once (and brings the next retry forward): requests
-   * must not wait for a time-out. While a full load runs (seconds on a large host) it waits
-   * only for the networks (a new lease, a reservation); the reconcile follows the load.
-   */
-  async refresh(_reason: string): Promise<void> {
-    if (this.stopped) return;
-    if (this.connection.down) return this.connection.hurry();
-    const loading = this.domains.fullLoadRunning;
-    const reconcile = this.domains.reconcile();
-    await Promise.all([this.networks.reload(true), loading ? undefined : reconcile]);
+  /** Unknown clients asked (from `addresses`): see Reconciler.look. */
+  refresh(addresses: readonly string[] = []): Promise<void> {
+    return this.loop.look(addresses);
   }
 
   health(): SourceHealth {
     const problem = this.faults.problem();
-    return { ok: problem === undefined, problem, lastSuccess: this.connection.lastSuccess };
+    return { ok: problem === undefined, problem };
   }
 
-  /** Reads every domain and network and replaces the view. */
-  private fullLoad(): Promise<void> {
-    return this.domains.fullLoad(async () => {
-      this.pool.warm();
-      const [domains, networks] = await Promise.allSettled([
-        this.domains.loadAll(),
-        this.networks.read(),
-      ]);
-      if (domains.status === "rejected") return this.connection.failed(domains.reason);
-      if (networks.status === "rejected") return this.connection.failed(networks.reason);
-      this.networks.apply(networks.value);
-      this.connection.succeeded();
-      this.publisher.publish();
-      this.networks.watchLeaseFiles();
-    });
-  }
-
-  /** The periodic lease re-read; while libvirt is away the retries cover it. */
-  private pollLeases(): void {
-    if (!this.connection.down) void this.networks.reload();
-  }
-
-  private startEvents(): void {
-    this.streams = startEventFeed({
-      virsh: this.options.virsh,
-      uri: this.options.uri,
-      backoff: this.backoff,
-      onEvent: (event) => this.onEvent(event),
-      onUp: (kind, resumed) => this.onStreamUp(kind, resumed),
-      onDown: (kind, reason) => {
-        if (this.stopped) return;
-        const message = `libvirt ${kind} events from ${this.options.uri} stopped: ${reason}`;
-        this.faults.raise(`events:${kind}`, message);
-      },
-    });
+  private get backoff(): Backoff {
+    return this.options.backoff ?? RETRY_BACKOFF;
   }
 
   private onEvent(event: LibvirtEvent): void {
-    const sync = event.object === "domain" ? this.domains : this.networks;
-    if (sync.onEvent(event)) this.log.debug({ event }, "libvirt event");
+    if (!eventMatters(event)) return;
+    if (event.object === "domain") this.loop.mark(`domain ${event.name}`);
+    else if (this.options.networks.includes(event.name)) this.loop.mark("networks");
+    else return;
+    this.log.debug({ event }, "libvirt event");
   }
 
   private onStreamUp(kind: EventKind, resumed: boolean): void {
     const key = `events:${kind}`;
     const lost = resumed || this.faults.has(key);
     this.faults.clear(key);
-    // Events sent while no stream listened are lost: look at everything again. The first
-    // time, only at what changed between the start-up load and the stream opening.
-    if (lost) void this.fullLoad();
-    else if (kind === "domain") void this.domains.reconcile();
-    else void this.networks.reload();
+    // Events sent while no stream listened are lost: look at everything again, now (libvirt
+    // is back). The first time, only at what changed between the start-up load and the stream.
+    if (lost) this.loop.mark("all", true);
+    else if (kind === "domain") this.loop.mark("list");
+    else this.loop.mark("networks");
+  }
+
+  /**
+   * Reads the networks when a lease file under base_dir changes (a local libvirt; the directory
+   * is watched, as libvirt's helper replaces the status file by rename), once changes settle. A
+   * watch that fails is reported (not degrading: the lease re-reads still find changes) and
+   * tried again with every lease re-read.
+   */
+  private watchLeaseFiles(): void {
+    const { uri, baseDir, networks } = this.options;
+    if (this.watcher !== undefined || this.stopped || !isLocalUri(uri)) return;
+    const failed = (error: unknown) => {
+      this.watcher?.close();
+      this.watcher = undefined;
+      const message = `cannot watch the lease files in ${baseDir}: ${(error as Error).message}`;
+      this.faults.raise("lease-watch", message, false);
+    };
+    try {
+      this.watcher = watch(baseDir, { persistent: false }, (_event, file) => {
+        const name = file?.toString() ?? "";
+        if (!name.endsWith(".status") && !networks.some((n) => name === `${n}.leases`)) return;
+        this.settling ??= setTimeout(() => {
+          this.settling = undefined;
+          this.loop.mark("networks");
+        }, LEASE_FILE_SETTLE_MS);
+      });
+      this.watcher.on("error", failed);
+      this.faults.clear("lease-watch");
+    } catch (error) {
+      failed(error);
+    }
+  }
+
+  private every(ms: number, action: () => void): void {
+    const timer = setInterval(
+      () => {
+        action();
+        this.watchLeaseFiles();
+      },
+      Math.min(ms, 2 ** 31 - 1),
+    );
+    timer.unref();
+    this.timers.push(timer);
   }
 }

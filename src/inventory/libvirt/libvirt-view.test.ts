@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { DomainInfo } from "./domain-xml.js";
 import type { Lease } from "./leases.js";
-import { buildView } from "./libvirt-view.js";
-import type { NetworkState } from "./network-state.js";
-import type { Reservation } from "./network-xml.js";
+import { buildView, type NetworkState } from "./libvirt-view.js";
+import type { DomainInfo, Reservation } from "./libvirt-xml.js";
 
 const NOW = 1_000_000;
 
@@ -118,4 +116,37 @@ test("only interfaces on the configured networks count; a lease and a reservatio
   });
   assert.deepEqual(served(view), { "10.0.0.1": "one" });
   assert.equal(view.identities[0]?.expiresAt, undefined, "the reservation outlives the lease");
+});
+
+test("during the first load (ports given): an address is decided only once every owner of its MAC is read", () => {
+  const one = domain("one", M1);
+  const view = (domains: DomainInfo[], ports: Map<string, string[]>) =>
+    buildView({
+      source: "s",
+      networks: networks(
+        [
+          { mac: M1, address: "10.0.0.1" },
+          { mac: M2, address: "10.0.0.2" },
+        ],
+        [],
+      ),
+      domains,
+      now: NOW,
+      ports,
+    });
+  const two = domain("two", M2);
+  const portsOf = (...list: DomainInfo[]) =>
+    new Map(list.map((d) => [`mds ${d.interfaces[0]!.mac}`, [d.uuid]]));
+  // two is plugged in but not read: its address waits; one's is served.
+  assert.deepEqual(served(view([one], portsOf(one, two))), { "10.0.0.1": "one" });
+  // A MAC no port holds belongs to no running domain: nothing to wait for.
+  assert.deepEqual(served(view([one, two], portsOf(one))), { "10.0.0.1": "one" });
+  // Two ports with one MAC: the address is contested once both are read, undecided before.
+  const twin = { ...domain("twin", M1), uuid: "00000000-0000-4000-8000-00000000twin" };
+  const shared = new Map([[`mds ${M1}`, [one.uuid, twin.uuid]]]);
+  assert.deepEqual(view([one], shared).conflicts, []);
+  assert.deepEqual(served(view([one], shared)), {});
+  assert.deepEqual(view([one, twin], shared).conflicts, [
+    { address: "10.0.0.1", claimants: ["one", "twin"] },
+  ]);
 });

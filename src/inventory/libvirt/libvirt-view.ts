@@ -1,13 +1,18 @@
 /**
  * From libvirt's state (domains, networks, leases) to the identities one connection serves.
- * Pure: the source calls it after every change and publishes the result whole, so an address
- * that moved to another guest is never served to both, and never to the old one once the
- * new view is out.
+ * Pure: the source builds it after every change and publishes it whole, so an address that
+ * moved to another guest is never served to both, and never to the old one once the new view
+ * is out.
  */
 import type { Identity, Instance } from "../instance.js";
-import type { DomainInfo } from "./domain-xml.js";
-import { currentLeases } from "./leases.js";
-import type { NetworkState } from "./network-state.js";
+import { currentLeases, type Lease } from "./leases.js";
+import type { DomainInfo, NetworkInfo } from "./libvirt-xml.js";
+
+/** One configured network as last read: its XML and its leases from every place. */
+export interface NetworkState {
+  readonly info: NetworkInfo;
+  readonly leases: readonly Lease[];
+}
 
 /** Everything one connection knows. */
 export interface ViewInput {
@@ -17,6 +22,12 @@ export interface ViewInput {
   readonly networks: ReadonlyMap<string, NetworkState>;
   readonly domains: Iterable<DomainInfo>;
   readonly now: number;
+  /**
+   * While the first load is still reading domains: libvirt's ports, the UUIDs of the domains
+   * plugged into each network with each MAC (`portKey`). Only an address all of whose possible
+   * owners are known then is decided; the rest wait for the load.
+   */
+  readonly ports?: ReadonlyMap<string, readonly string[]> | undefined;
 }
 
 /** An address more than one domain could hold: served to none of them. */
@@ -41,28 +52,28 @@ interface Claim {
   expiresAt: number;
 }
 
+/** The key of a MAC on a network, in `ViewInput.ports`. */
+export function portKey(network: string, mac: string): string {
+  return `${network} ${mac}`;
+}
+
 /**
  * Reservations and leases count only for running (active) domains. A stopped guest cannot be
  * the one asking: whoever asks from its address (a lease that lingers in dnsmasq and passed to
- * someone else, an address configured by hand) must not get its identity and user-data. A
- * guest that starts is read again (its Started event, or the look an unknown client causes).
- * An address that two domains could hold is served to neither.
+ * someone else, an address configured by hand) must not get its identity and user-data.
+ * libvirt lets two domains share a MAC as long as they do not run together: the running one
+ * owns it. An address that two running domains could hold is served to neither.
  */
 export function buildView(input: ViewInput): View {
-  const owners = ownersByMac(input);
-  // Per address, each domain's claim (almost always exactly one).
+  const owners = ownersOf(input);
   const claims = new Map<string, Claim[]>();
   const contested = new Map<string, Set<string>>();
-  const contest = (address: string, names: Iterable<string>) => {
-    const set = contested.get(address) ?? new Set<string>();
-    for (const name of names) set.add(name);
-    contested.set(address, set);
-  };
-
+  const undecided = new Set<string>();
   const claim = (network: string, mac: string, address: string, expiresAt: number) => {
-    const candidates = owners.get(ownerKey(network, mac)) ?? [];
-    const domain = pickOwner(candidates);
-    if (domain === "ambiguous") return contest(address, candidateNames(candidates));
+    const candidates = owners(portKey(network, mac));
+    if (candidates === undefined) return void undecided.add(address);
+    if (candidates.length > 1) return contest(contested, address, candidates);
+    const domain = candidates[0];
     if (domain === undefined) return;
     const list = claims.get(address);
     const earlier = list?.find((c) => c.domain === domain);
@@ -70,17 +81,20 @@ export function buildView(input: ViewInput): View {
     else if (list) list.push({ domain, network, mac, address, expiresAt });
     else claims.set(address, [{ domain, network, mac, address, expiresAt }]);
   };
-
   for (const [name, state] of input.networks) {
     for (const r of state.info.reservations) claim(name, r.mac, r.address, Infinity);
     for (const l of currentLeases(state.leases, input.now))
       claim(name, l.mac, l.address, l.expiresAt ?? Infinity);
   }
-
   const held = new Map<DomainInfo, Claim[]>();
   for (const [address, list] of claims) {
+    if (undecided.has(address)) continue;
     if (list.length > 1 || contested.has(address)) {
-      contest(address, candidateNames(list.map((c) => c.domain)));
+      contest(
+        contested,
+        address,
+        list.map((c) => c.domain),
+      );
       continue;
     }
     const only = list[0]!;
@@ -88,14 +102,46 @@ export function buildView(input: ViewInput): View {
     if (mine) mine.push(only);
     else held.set(only.domain, [only]);
   }
-
   const identities: Identity[] = [];
   for (const [domain, list] of held) identities.push(...identitiesOf(input.source, domain, list));
-  return {
-    identities,
-    conflicts: [...contested]
-      .map(([address, names]) => ({ address, claimants: [...names].sort() }))
-      .sort((a, b) => a.address.localeCompare(b.address)),
+  const conflicts = [...contested]
+    .filter(([address]) => !undecided.has(address))
+    .map(([address, names]) => ({ address, claimants: [...names].sort() }))
+    .sort((a, b) => a.address.localeCompare(b.address));
+  return { identities, conflicts };
+}
+
+function contest(contested: Map<string, Set<string>>, address: string, by: DomainInfo[]): void {
+  const names = contested.get(address) ?? new Set<string>();
+  for (const domain of by) names.add(domain.name);
+  contested.set(address, names);
+}
+
+/**
+ * The running domains that may own a MAC on a network; undefined when that cannot be told yet
+ * (a port's domain not read so far, or no port known while the first load runs).
+ */
+function ownersOf(input: ViewInput): (key: string) => DomainInfo[] | undefined {
+  const running = new Map<string, DomainInfo[]>();
+  const byUuid = new Map<string, DomainInfo>();
+  for (const domain of input.domains) {
+    if (!domain.active) continue;
+    byUuid.set(domain.uuid, domain);
+    for (const { network, mac } of domain.interfaces) {
+      if (network === undefined || !input.networks.has(network)) continue;
+      const key = portKey(network, mac);
+      const list = running.get(key);
+      if (list === undefined) running.set(key, [domain]);
+      else if (!list.includes(domain)) list.push(domain);
+    }
+  }
+  const { ports } = input;
+  if (ports === undefined) return (key) => running.get(key) ?? [];
+  // A MAC without a port is no running domain's; a port whose domain is not read yet decides
+  // nothing.
+  return (key) => {
+    const owners = (ports.get(key) ?? []).map((uuid) => byUuid.get(uuid));
+    return owners.every((d) => d !== undefined) ? owners : undefined;
   };
 }
 
@@ -103,10 +149,13 @@ function identitiesOf(source: string, domain: DomainInfo, held: readonly Claim[]
   const instance: Instance = {
     name: domain.name,
     uuid: domain.uuid,
-    interfaces: domain.interfaces.map((iface) => ({
-      mac: iface.mac,
-      network: iface.network,
-      addresses: addressesOf(held, iface.mac, iface.network),
+    interfaces: domain.interfaces.map(({ mac, network }) => ({
+      mac,
+      network,
+      addresses: held
+        .filter((c) => c.mac === mac && c.network === network)
+        .map((c) => c.address)
+        .sort(),
     })),
     source,
     architecture: domain.architecture,
@@ -118,42 +167,4 @@ function identitiesOf(source: string, domain: DomainInfo, held: readonly Claim[]
     mac: c.mac,
     expiresAt: c.expiresAt === Infinity ? undefined : c.expiresAt,
   }));
-}
-
-/** The addresses held through one interface, in order. */
-function addressesOf(held: readonly Claim[], mac: string, network: string | undefined): string[] {
-  const addresses: string[] = [];
-  for (const c of held) if (c.mac === mac && c.network === network) addresses.push(c.address);
-  return addresses.length > 1 ? addresses.sort() : addresses;
-}
-
-function candidateNames(domains: readonly DomainInfo[]): string[] {
-  return domains.map((d) => d.name);
-}
-
-function ownerKey(network: string, mac: string): string {
-  return `${network} ${mac}`;
-}
-
-/** Running domains by (network, MAC) of their interfaces on the configured networks. */
-function ownersByMac(input: ViewInput): Map<string, DomainInfo[]> {
-  const owners = new Map<string, DomainInfo[]>();
-  for (const domain of input.domains) {
-    if (!domain.active) continue;
-    for (const iface of domain.interfaces) {
-      if (iface.network === undefined || !input.networks.has(iface.network)) continue;
-      const list = owners.get(ownerKey(iface.network, iface.mac)) ?? [];
-      if (!list.includes(domain)) list.push(domain);
-      owners.set(ownerKey(iface.network, iface.mac), list);
-    }
-  }
-  return owners;
-}
-
-/**
- * libvirt lets two domains share a MAC as long as they do not run together: the running one
- * owns it. Two running ones cannot be told apart.
- */
-function pickOwner(running: readonly DomainInfo[]): DomainInfo | "ambiguous" | undefined {
-  return running.length <= 1 ? running[0] : "ambiguous";
 }

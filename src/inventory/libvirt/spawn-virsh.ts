@@ -11,39 +11,31 @@
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 
-/** The arguments of every virsh mdserver starts: quiet, read-only, on one URI. */
-export function virshArgs(uri: string): string[] {
-  return ["-q", "-r", "-c", uri];
-}
-
 /**
- * The environment virsh runs in: ours, with unlocalised messages, and no readline history
+ * The environment virsh runs in: ours, with unlocalised messages, times in UTC (lease ends are
+ * printed in local time, ambiguous in the hour a DST change repeats), and no readline history
  * (a session sends thousands of commands nobody will scroll back through).
  */
 export function virshEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, LC_ALL: "C", VIRSH_HISTSIZE: "0" };
+  return { ...process.env, LC_ALL: "C", TZ: "UTC", VIRSH_HISTSIZE: "0" };
 }
 
 /** Every virsh started and not yet exited. */
 const live = new Set<ChildProcessWithoutNullStreams>();
+/** Whether setpriv can give a child a parent-death signal here (checked once). */
 let deathSignal: boolean | undefined;
-
-/** True when setpriv can give a child a parent-death signal here. */
-function canSetDeathSignal(): boolean {
-  deathSignal ??=
-    spawnSync("setpriv", ["--pdeathsig", "KILL", "--", "true"], { stdio: "ignore" }).status === 0;
-  return deathSignal;
-}
 
 function killLive(): void {
   for (const child of live) child.kill("SIGKILL");
 }
 
-/** Starts `virsh -q -r -c URI` with pipes on stdin, stdout and stderr (see the module comment). */
+/** Starts `virsh -q -r -c URI` (quiet, read-only) with pipes on stdin, stdout and stderr. */
 export function spawnVirsh(virsh: string, uri: string): ChildProcessWithoutNullStreams {
-  const args = virshArgs(uri);
-  const child = canSetDeathSignal()
-    ? spawn("setpriv", ["--pdeathsig", "KILL", "--", virsh, ...args], { env: virshEnv() })
+  const args = ["-q", "-r", "-c", uri];
+  const pdeathsig = ["--pdeathsig", "KILL", "--"];
+  deathSignal ??= spawnSync("setpriv", [...pdeathsig, "true"], { stdio: "ignore" }).status === 0;
+  const child = deathSignal
+    ? spawn("setpriv", [...pdeathsig, virsh, ...args], { env: virshEnv() })
     : spawn(virsh, args, { env: virshEnv() });
   if (live.size === 0) process.on("exit", killLive);
   live.add(child);

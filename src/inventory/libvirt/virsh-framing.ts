@@ -22,10 +22,16 @@ export interface VirshReply {
 // virsh reports a lost connection when it notices, between commands: it belongs to no command.
 const DISCONNECTED = /^Disconnected from .* due to /;
 
-/** Buffers one virsh's stdout and stderr and cuts them into replies. */
+/**
+ * Buffers one virsh's stdout and stderr and cuts them into replies. Taken replies are skipped
+ * by offset and dropped when more output comes: cutting the buffer after every reply copied
+ * it hundreds of times for a pipeline of hundreds of replies.
+ */
 export class VirshFramer {
   private out = "";
   private err = "";
+  private outFrom = 0;
+  private errFrom = 0;
 
   constructor(private readonly tag: string) {}
 
@@ -35,29 +41,31 @@ export class VirshFramer {
   }
 
   pushStdout(chunk: string): void {
-    this.out += chunk;
+    this.out = this.out.slice(this.outFrom) + chunk;
+    this.outFrom = 0;
   }
 
   pushStderr(chunk: string): void {
-    this.err += chunk;
+    this.err = this.err.slice(this.errFrom) + chunk;
+    this.errFrom = 0;
   }
 
   /** Whatever stderr holds that belongs to no reply yet (why virsh exited, say). */
   pendingErrors(): string {
-    return this.err.trim();
+    return this.err.slice(this.errFrom).trim();
   }
 
   /** The reply to command `seq` (the oldest not yet taken), once both its markers are in. */
   take(seq: number, command: string): VirshReply | undefined {
     const mark = this.mark(seq);
-    const outAt = this.out.indexOf(mark);
-    const errAt = this.err.indexOf(`${mark}\n`);
+    const outAt = this.out.indexOf(mark, this.outFrom);
+    const errAt = this.err.indexOf(`${mark}\n`, this.errFrom);
     if (outAt < 0 || errAt < 0) return undefined;
-    const output = this.strip(this.out.slice(0, outAt), seq, command);
+    const output = this.strip(this.out.slice(this.outFrom, outAt), seq, command);
     const errLineStart = this.err.lastIndexOf("\n", errAt) + 1;
-    const errText = this.err.slice(0, errLineStart);
-    this.out = this.out.slice(outAt + mark.length);
-    this.err = this.err.slice(errAt + mark.length + 1);
+    const errText = errLineStart > this.errFrom ? this.err.slice(this.errFrom, errLineStart) : "";
+    this.outFrom = outAt + mark.length;
+    this.errFrom = errAt + mark.length + 1;
     const errors = errText
       .split("\n")
       .filter((line) => line.startsWith("error: "))

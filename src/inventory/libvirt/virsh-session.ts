@@ -1,11 +1,13 @@
 /**
- * One long-lived interactive `virsh -c URI` fed commands on stdin. A virsh process per call
- * costs 13–60 ms (start-up and connection); a session answers a dumpxml in well under a
- * millisecond, and commands are pipelined: all are written at once, replies come back in
- * order (see virsh-framing.ts).
+ * One long-lived interactive `virsh -r -c URI` fed commands on stdin. A virsh per command costs
+ * 13–60 ms (start-up and connection; seconds for the test driver on a large file); a session
+ * answers a dumpxml in well under a millisecond, and commands are pipelined: all are written at
+ * once, replies come back in order (virsh-framing.ts). Read-only (-r): mdserver only reads
+ * libvirt, and a read-only connection cannot change it even if a command were built wrongly.
  *
- * The connection is read-only (-r): mdserver only reads libvirt, and a read-only connection
- * cannot change it even if a command were built wrongly.
+ * When virsh exits, cannot start, does not answer within the time-out, or is aborted, it is
+ * killed and every command sent to it fails at once: nothing waits behind a dead one. The next
+ * command starts another.
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -26,29 +28,24 @@ export class VirshSessionError extends Error {
   }
 }
 
-/** How to start virsh. */
+/** How to start virsh, and how long one command may take. */
 export interface VirshOptions {
   readonly virsh: string;
   readonly uri: string;
-  /** How long one command may take before the session is killed and its commands fail. */
   readonly timeoutMs: number;
 }
 
 interface Pending {
   readonly seq: number;
   readonly command: string;
-  readonly resolve: (reply: VirshReply) => void;
-  readonly reject: (error: Error) => void;
+  resolve(reply: VirshReply): void;
+  reject(error: Error): void;
 }
 
-interface Running {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly framer: VirshFramer;
-}
-
-/** One interactive virsh, restarted on the next command after it failed. */
+/** One interactive virsh (see the module comment). */
 export class VirshSession {
-  private running: Running | undefined;
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private framer = new VirshFramer("");
   private pending: Pending[] = [];
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -56,121 +53,92 @@ export class VirshSession {
 
   constructor(private readonly options: VirshOptions) {}
 
-  /** Commands sent and not yet answered. */
-  get queued(): number {
-    return this.pending.length;
-  }
-
-  /**
-   * Runs one command (starting virsh first if needed). Resolves with its reply, errors
-   * included; rejects with VirshSessionError when virsh cannot be started, exits, or times out.
-   */
+  /** Runs one command; resolves with its reply, errors included (see VirshSessionError). */
   run(command: string): Promise<VirshReply> {
     if (this.closed) return Promise.reject(new VirshSessionError("closed", "session closed"));
-    const running = this.running ?? this.start();
+    const child = this.child ?? this.start();
     const seq = ++this.seq;
     return new Promise<VirshReply>((resolve, reject) => {
       this.pending.push({ seq, command, resolve, reject });
       if (this.pending.length === 1) this.arm();
-      running.child.stdin.write(running.framer.script(seq, command));
+      child.stdin.write(this.framer.script(seq, command));
     });
   }
 
-  /** Starts virsh now if it is not running, so its connection is open when commands come. */
-  warm(): void {
-    if (!this.closed && this.running === undefined) this.start();
+  /** Kills virsh and fails what was sent to it. */
+  abort(reason: string): void {
+    this.fail(new VirshSessionError("exited", `virsh aborted: ${reason}`));
   }
 
-  /** Ends virsh (politely, then by force) and fails whatever was still queued. */
+  /** Ends virsh (politely, then by force) and fails whatever was still waiting. */
   async close(): Promise<void> {
     this.closed = true;
-    const running = this.running;
-    this.fail(running, new VirshSessionError("closed", "session closed"));
-    if (running === undefined || running.child.exitCode !== null) return;
+    const child = this.child;
+    this.fail(new VirshSessionError("closed", "session closed"));
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
-      const force = setTimeout(() => running.child.kill("SIGKILL"), 1000);
-      running.child.once("close", () => {
-        clearTimeout(force);
-        resolve();
-      });
-      running.child.stdin.end();
+      const force = setTimeout(() => child.kill("SIGKILL"), 1000);
+      child.once("close", () => resolve(clearTimeout(force)));
+      child.stdin.end();
     });
   }
 
-  private start(): Running {
+  private start(): ChildProcessWithoutNullStreams {
     const { virsh, uri } = this.options;
-    const child = spawnVirsh(virsh, uri);
-    const running: Running = {
-      child,
-      framer: new VirshFramer(`MDS${randomBytes(6).toString("hex")}`),
-    };
-    this.running = running;
-    child.stdout.setEncoding("utf8");
-    child.stderr.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      running.framer.pushStdout(chunk);
-      this.drain(running);
+    const child = (this.child = spawnVirsh(virsh, uri));
+    const framer = (this.framer = new VirshFramer(`MDS${randomBytes(6).toString("hex")}`));
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      framer.pushStdout(chunk);
+      this.drain(child);
     });
-    child.stderr.on("data", (chunk: string) => {
-      running.framer.pushStderr(chunk);
-      this.drain(running);
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      framer.pushStderr(chunk);
+      this.drain(child);
     });
     // A write after virsh died fails with EPIPE; the exit is handled below.
     child.stdin.on("error", () => {});
-    child.on("error", (error) =>
-      this.fail(running, new VirshSessionError("spawn", virshSpawnError(virsh, error))),
+    child.on("error", (e) =>
+      this.fail(new VirshSessionError("spawn", virshSpawnError(virsh, e)), child),
     );
     child.on("close", (code, signal) => {
-      const end = virshEnd(virsh, code, signal, running.framer.pendingErrors());
-      this.fail(
-        running,
-        end.ran
-          ? new VirshSessionError("exited", `virsh exited ${end.reason}`)
-          : new VirshSessionError("spawn", end.reason),
-      );
+      const { ran, reason } = virshEnd(virsh, code, signal, framer.pendingErrors());
+      const error = ran
+        ? new VirshSessionError("exited", `virsh exited ${reason}`)
+        : new VirshSessionError("spawn", reason);
+      this.fail(error, child);
     });
-    return running;
+    return child;
   }
 
-  private drain(running: Running): void {
-    if (running !== this.running) return;
-    let answered = false;
+  private drain(child: ChildProcessWithoutNullStreams): void {
+    if (child !== this.child) return;
+    const answered = this.pending.length;
     for (let head = this.pending[0]; head !== undefined; head = this.pending[0]) {
-      const reply = running.framer.take(head.seq, head.command);
+      const reply = this.framer.take(head.seq, head.command);
       if (reply === undefined) break;
       this.pending.shift();
       head.resolve(reply);
-      answered = true;
     }
-    if (answered) this.arm();
+    if (this.pending.length < answered) this.arm();
   }
 
   /** (Re)starts the clock for the oldest command; the others wait behind it. */
   private arm(): void {
     clearTimeout(this.timer);
-    this.timer = undefined;
     const head = this.pending[0];
     if (head === undefined) return;
     this.timer = setTimeout(() => {
-      this.fail(
-        this.running,
-        new VirshSessionError(
-          "timeout",
-          `virsh did not answer "${head.command}" within ${this.options.timeoutMs / 1000} s`,
-        ),
-      );
+      const seconds = this.options.timeoutMs / 1000;
+      const message = `virsh did not answer "${head.command}" within ${seconds} s`;
+      this.fail(new VirshSessionError("timeout", message));
     }, this.options.timeoutMs);
   }
 
-  private fail(running: Running | undefined, error: VirshSessionError): void {
-    if (running === undefined || running !== this.running) return;
-    this.running = undefined;
+  private fail(error: VirshSessionError, child = this.child): void {
+    if (child === undefined || child !== this.child) return;
+    this.child = undefined;
     clearTimeout(this.timer);
-    this.timer = undefined;
-    if (running.child.exitCode === null && error.failure !== "closed")
-      running.child.kill("SIGKILL");
-    const pending = this.pending;
-    this.pending = [];
-    for (const p of pending) p.reject(error);
+    if (child.exitCode === null && error.failure !== "closed") child.kill("SIGKILL");
+    for (const pending of this.pending.splice(0)) pending.reject(error);
   }
 }

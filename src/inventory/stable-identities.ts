@@ -1,12 +1,12 @@
 /**
- * Hands out last publication's objects again for guests about which nothing changed. The
- * frontends and the user-data renderer cache by Identity object: a lease renewal, a lease poll
- * or a periodic reload must not throw away every guest's cached answers, only the ones of the
- * guest it is about. Whatever changed about a guest (name, UUID, interfaces, addresses, MAC,
+ * Hands out a source's last published objects again for guests about which nothing changed.
+ * The frontends and the user-data renderer cache by Identity object: a lease renewal, a lease
+ * poll or a periodic reload must not throw away every guest's cached answers, only the ones of
+ * the guest it is about. Whatever changed about a guest (name, UUID, interfaces, addresses, MAC,
  * lease end, metadata, architecture) gives it a new Identity, and a new Instance when the
  * instance changed.
  */
-import type { Identity, Instance, NetworkInterface } from "../instance.js";
+import type { Identity, Instance, NetworkInterface } from "./instance.js";
 
 /** `next`, with each identity (and instance) equal to one in `previous` replaced by that one. */
 export function keepUnchanged(

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseDomainXml } from "./domain-xml.js";
-import { LibvirtXmlError } from "./xml-document.js";
+import { LibvirtXmlError, parseDomainXml, parseNetworkXml, parsePortXml } from "./libvirt-xml.js";
 
 // Trimmed from `virsh dumpxml` of a running qemu domain (libvirt 9.0).
 const RUNNING = `<domain type='qemu' id='3'>
@@ -74,4 +73,60 @@ test("what is not a usable domain is refused, not half-read", () => {
       xml,
     );
   }
+});
+
+test("bridge and IPv4 reservations; IPv6 hosts without a MAC are left out", () => {
+  const info = parseNetworkXml(`<network>
+  <name>mds</name>
+  <bridge name='mdsbr0' stp='on' delay='0'/>
+  <ip address='10.0.0.1' netmask='255.255.255.0'>
+    <dhcp>
+      <range start='10.0.0.100' end='10.0.0.200'/>
+      <host mac='52:54:00:AA:00:01' name='one' ip='10.0.0.11'/>
+      <host mac='52:54:00:aa:00:02' ip='10.0.0.12'/>
+      <host name='nomac' ip='10.0.0.13'/>
+    </dhcp>
+  </ip>
+  <ip family='ipv6' address='fd00::1' prefix='64'>
+    <dhcp><host id='0:3:0:1:0:16:3e:11:22:33' name='v6' ip='FD00::11'/></dhcp>
+  </ip>
+</network>`);
+  assert.equal(info.name, "mds");
+  assert.equal(info.bridge, "mdsbr0");
+  assert.deepEqual(info.reservations, [
+    { mac: "52:54:00:aa:00:01", address: "10.0.0.11" },
+    { mac: "52:54:00:aa:00:02", address: "10.0.0.12" },
+  ]);
+});
+
+test("a network with one <ip> and one <host>, or none", () => {
+  const one = parseNetworkXml(
+    `<network><name>n</name><ip address='10.0.0.1'><dhcp><host mac='52:54:00:00:00:01' ip='10.0.0.5'/></dhcp></ip></network>`,
+  );
+  assert.deepEqual(one.reservations, [{ mac: "52:54:00:00:00:01", address: "10.0.0.5" }]);
+  const none = parseNetworkXml(`<network><name>n</name><forward mode='bridge'/></network>`);
+  assert.deepEqual(none, { name: "n", bridge: undefined, reservations: [] });
+});
+
+test("a reply that is not a network is refused", () => {
+  assert.throws(() => parseNetworkXml("<network><name>n</name>"), LibvirtXmlError);
+  assert.throws(() => parseNetworkXml("<network></network>"), LibvirtXmlError);
+});
+
+test("a network port: the MAC plugged in and the UUID of the domain owning it", () => {
+  // As `virsh net-port-dumpxml` prints it (libvirt 9.0).
+  const port = parsePortXml(`<networkport>
+  <uuid>55ea438e-e804-47ef-9dcd-56e17ea2d8a9</uuid>
+  <owner>
+    <name>web</name>
+    <uuid>D8C2922A-1330-4D21-9AA3-F59AC2723F92</uuid>
+  </owner>
+  <mac address='52:54:00:EE:00:11'/>
+  <plug type='network' bridge='mdsbr0'/>
+</networkport>`);
+  assert.deepEqual(port, {
+    mac: "52:54:00:ee:00:11",
+    owner: "d8c2922a-1330-4d21-9aa3-f59ac2723f92",
+  });
+  assert.throws(() => parsePortXml("<networkport><uuid>x</uuid></networkport>"), LibvirtXmlError);
 });

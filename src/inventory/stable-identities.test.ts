@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Identity, Instance } from "../instance.js";
+import type { Identity, Instance } from "./instance.js";
 import { keepUnchanged, sameIdentities } from "./stable-identities.js";
 
 const M1 = "52:54:00:00:00:01";

@@ -1,0 +1,188 @@
+/**
+ * The virsh commands the loop (reconciler.ts) reads libvirt with, answered as data. A fault
+ * about one object (a domain, a network, its leases, a lease file) is logged once and what was
+ * known of it is kept; a lost connection is thrown for the loop to handle.
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { isUuid } from "../../config/values.js";
+import { isLocalUri } from "./connection-uri.js";
+import type { Faults } from "./faults.js";
+import { parseDnsmasqLeases, parseLeaseStatus, parseVirshLeases } from "./leases.js";
+import { portKey, type NetworkState } from "./libvirt-view.js";
+import { LibvirtXmlError, parseDomainXml, parseNetworkXml, parsePortXml } from "./libvirt-xml.js";
+import { virshArg, type VirshReply } from "./virsh-framing.js";
+
+/** libvirt answered a command with an error about what it named. */
+export class LibvirtCommandError extends Error {
+  override readonly name = "LibvirtCommandError";
+}
+
+/** What a read needs. */
+export interface ReadContext {
+  readonly uri: string;
+  /** dnsmasq.net_name. */
+  readonly networks: readonly string[];
+  /** dnsmasq.base_dir: lease files, read only for a local URI. */
+  readonly baseDir: string;
+  /** Runs one virsh command. */
+  readonly run: (command: string) => Promise<VirshReply>;
+  readonly faults: Faults;
+}
+
+/** True for an error about one domain or network (an error reply, bad XML), not the connection. */
+function isAboutOneObject(error: unknown): error is Error {
+  return error instanceof LibvirtCommandError || error instanceof LibvirtXmlError;
+}
+
+/** A read about one object failed: what was known of it stays. */
+export const KEPT = Symbol("kept");
+
+// The wording of virsh 9 and of older and newer releases for an object that does not exist.
+const NO_DOMAIN = /failed to get domain|domain not found|no domain with matching/i;
+const NO_NETWORK = /failed to get network|network not found|no network with matching/i;
+const UNSUPPORTED = /not supported/i;
+// virsh reports a lost connection as a command's error: it says nothing about what it named.
+const UNREACHABLE =
+  /reconnect to the hypervisor|failed to connect|client socket is closed|cannot recv data|end of file while reading|no connection driver/i;
+
+/** A command's output; undefined when its error matches `absent`; throws otherwise. */
+async function output(ctx: ReadContext, command: string, ...absent: RegExp[]) {
+  const { errors, output } = await ctx.run(command);
+  const message = `"${command}": ${errors.join("; ")}`;
+  if (errors.length === 0) return output;
+  if (errors.some((e) => UNREACHABLE.test(e))) throw new Error(message);
+  if (absent.some((re) => errors.some((e) => re.test(e)))) return undefined;
+  throw new LibvirtCommandError(message);
+}
+
+/**
+ * Runs a read about one object: its fault is raised when libvirt's answer is an error or not
+ * usable XML, and cleared when it works; other errors (the connection) are thrown.
+ */
+async function attempt<T>(ctx: ReadContext, key: string, what: string, read: () => Promise<T>) {
+  try {
+    const result = await read();
+    ctx.faults.clear(key);
+    return result;
+  } catch (error) {
+    if (!isAboutOneObject(error)) throw error;
+    ctx.faults.raise(key, `${what} on ${ctx.uri}: ${error.message}`);
+    return KEPT;
+  }
+}
+
+/** The UUIDs in a listing, one a line. */
+const uuids = (listing = "") =>
+  listing.split("\n").flatMap((line) => (isUuid(line.trim()) ? [line.trim()] : []));
+
+/** UUIDs of the running domains (stopped ones are never served, so never read). */
+export async function runningDomains(ctx: ReadContext): Promise<string[]> {
+  return uuids(await output(ctx, "list --uuid"));
+}
+
+/**
+ * A domain by UUID or (quoted) name; undefined when libvirt has none. Its fault is keyed by its
+ * UUID, so that any later good read clears it: one read by a name not known yet (`uuid`
+ * undefined) raises none, and the caller finds the domain by listing them.
+ */
+export async function readDomain(ctx: ReadContext, ref: string, uuid: string | undefined) {
+  try {
+    const xml = await output(ctx, `dumpxml ${ref}`, NO_DOMAIN);
+    const info = xml === undefined ? undefined : parseDomainXml(xml);
+    ctx.faults.clear(`domain:${info?.uuid ?? uuid}`);
+    return info;
+  } catch (error) {
+    if (!isAboutOneObject(error)) throw error;
+    if (uuid) ctx.faults.raise(`domain:${uuid}`, `domain ${uuid} on ${ctx.uri}: ${error.message}`);
+    return KEPT;
+  }
+}
+
+/** Every configured network that exists, with its leases (libvirt's and the lease files'). */
+export async function readNetworks(ctx: ReadContext, previous: ReadonlyMap<string, NetworkState>) {
+  const states = await Promise.all(ctx.networks.map((n) => readNetwork(ctx, n, previous.get(n))));
+  const next = new Map<string, NetworkState>();
+  states.forEach((state, i) => state && next.set(ctx.networks[i]!, state));
+  const none = `none of the networks ${ctx.networks.join(", ")} exists on ${ctx.uri}`;
+  if (next.size > 0 || ctx.networks.length === 0) ctx.faults.clear("networks");
+  else ctx.faults.raise("networks", `${none}: no guest can be identified`);
+  return next;
+}
+
+async function readNetwork(ctx: ReadContext, name: string, previous: NetworkState | undefined) {
+  const ref = virshArg(name);
+  if (ref === undefined) return undefined;
+  const [info, leases] = await Promise.all([
+    attempt(ctx, `network:${name}`, `network ${name}`, async () => {
+      const xml = await output(ctx, `net-dumpxml ${ref}`, NO_NETWORK);
+      return xml === undefined ? undefined : parseNetworkXml(xml);
+    }),
+    // None from a driver that keeps none (the test driver): reservations and lease files then.
+    attempt(ctx, `leases:${name}`, `leases of ${name}`, async () =>
+      parseVirshLeases(
+        (await output(ctx, `net-dhcp-leases ${ref}`, UNSUPPORTED, NO_NETWORK)) ?? "",
+      ),
+    ),
+  ]);
+  if (info === KEPT) return previous;
+  // Missing on one of several hosts is normal; missing everywhere is the "networks" fault.
+  const missing = `network ${name} not found on ${ctx.uri}`;
+  if (info === undefined) return void ctx.faults.raise(`network:${name}`, missing, false);
+  const known = leases === KEPT ? (previous?.leases ?? []) : leases;
+  return { info, leases: [...known, ...(await readLeaseFiles(ctx, name, info.bridge))] };
+}
+
+/**
+ * The lease files the original read under dnsmasq.base_dir, for a local libvirt only (a remote
+ * host's are not here): dnsmasq's <net>.leases and libvirt's <bridge>.status. A missing file
+ * is no leases; one that cannot be read is reported.
+ */
+async function readLeaseFiles(ctx: ReadContext, network: string, bridge: string | undefined) {
+  if (!isLocalUri(ctx.uri)) return [];
+  // Names come from the config and from libvirt; neither may lead out of base_dir.
+  const names = [`${network}.leases`, ...(bridge === undefined ? [] : [`${bridge}.status`])];
+  const safe = names.filter((name) => !name.includes("/") && !name.startsWith("."));
+  const found = await Promise.all(
+    safe.map(async (name) => {
+      const file = join(ctx.baseDir, name);
+      try {
+        const text = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) => {
+          if (e.code === "ENOENT") return "";
+          throw e;
+        });
+        ctx.faults.clear(`lease-file:${file}`);
+        return name.endsWith(".status") ? parseLeaseStatus(text) : parseDnsmasqLeases(text);
+      } catch (error) {
+        const message = `lease file ${file}: ${(error as Error).message}`;
+        ctx.faults.raise(`lease-file:${file}`, message, false);
+        return [];
+      }
+    }),
+  );
+  return found.flat();
+}
+
+/**
+ * Which domains own which MAC on the networks (`portKey` → UUIDs), from libvirt's ports
+ * (libvirt 5.5 and later); null when the driver has none (the test driver), undefined when
+ * they could not be read.
+ */
+export async function readPorts(ctx: ReadContext, networks: Iterable<string>) {
+  const ports = new Map<string, string[]>();
+  for (const name of networks) {
+    const ref = virshArg(name) ?? "";
+    const list = await attempt(ctx, `ports:${name}`, `ports of ${name}`, async () => {
+      const ids = await output(ctx, `net-port-list ${ref} --uuid`, UNSUPPORTED, NO_NETWORK);
+      const port = async (id: string) => (await output(ctx, `net-port-dumpxml ${ref} ${id}`)) ?? "";
+      return ids === undefined
+        ? undefined
+        : Promise.all(uuids(ids).map(async (id) => parsePortXml(await port(id))));
+    });
+    if (list === KEPT) return undefined;
+    if (list === undefined) return null;
+    for (const { mac, owner } of list)
+      ports.set(portKey(name, mac), [...(ports.get(portKey(name, mac)) ?? []), owner]);
+  }
+  return ports;
+}
