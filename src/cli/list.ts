@@ -15,6 +15,7 @@ import { Inventory } from "../inventory/inventory.js";
 import type { Logger } from "../log/logger.js";
 import { checkSetup, describeFindings } from "../setup/setup-check.js";
 import { UserdataService, type UserdataOrigin } from "../userdata/userdata-service.js";
+import { TemplateError } from "../userdata/template-error.js";
 import { EXIT, type Command } from "./command.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
 
@@ -72,7 +73,10 @@ async function listRows(inventory: Inventory, userdata: UserdataService): Promis
         const identity = inventory.lookup(address);
         // An address another source also claims is served to no one: not listed.
         if (identity?.instance !== instance) continue;
-        const origin = await userdata.origin(identity);
+        const origin = await userdata.origin(identity).catch((e: unknown) => {
+          if (e instanceof TemplateError) return e;
+          throw e;
+        });
         rows.push([
           instance.name,
           instance.uuid,
@@ -87,10 +91,13 @@ async function listRows(inventory: Inventory, userdata: UserdataService): Promis
   return rows;
 }
 
-function describe(origin: UserdataOrigin): string {
+function describe(origin: UserdataOrigin | TemplateError): string {
+  if (origin instanceof TemplateError) return `(error: ${origin.message})`;
   switch (origin.kind) {
     case "file":
       return origin.file;
+    case "domain-metadata":
+      return `${origin.file} (domain <metadata>)`;
     case "default-template":
       return `${origin.file} (default_template)`;
     case "builtin":
