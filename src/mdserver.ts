@@ -82,7 +82,7 @@ export async function startMdserver(
       createServiceFrontend(config),
       createOpenStackFrontend(config, documents),
       createNoCloudFrontend(config, documents),
-      createEc2Frontend(config, userdata),
+      createEc2Frontend(config, documents),
     ],
   );
 
