@@ -14,6 +14,7 @@ import {
 } from "../userdata/extra-meta-data.js";
 import type { RenderedPart, UserdataService } from "../userdata/userdata-service.js";
 import { availabilityZone } from "./ec2/ec2-values.js";
+import { RECENT_GUESTS, RecentCache } from "../util/recent-cache.js";
 import { networkConfigYaml } from "./nocloud/nocloud-documents.js";
 
 /** user-data as the userdata service renders it (its body is passed on untouched). */
@@ -54,7 +55,9 @@ export function createGuestDocuments(config: Config, userdata: UserdataService):
   const zone = availabilityZone(config);
   // The parsed meta-data per identity, kept while its rendered text is the same: the EC2
   // frontend rebuilds a guest's tree only when this object changes.
-  const metas = new WeakMap<Identity, { body: string | undefined; meta: GuestMeta }>();
+  const metas = new RecentCache<Identity, { body: string | undefined; meta: GuestMeta }>(
+    RECENT_GUESTS,
+  );
   const links = (identity: Identity): GuestLink[] =>
     identity.instance.interfaces.flatMap((iface) =>
       iface.mac === undefined ? [] : [{ mac: iface.mac, ipv4: "dhcp" as const }],

@@ -14,6 +14,7 @@ import { guestValues } from "./guest-values.js";
 import { findPart, partFiles, type FoundPart, type PartOrigin } from "./part-search.js";
 import { TemplateCache } from "./template-cache.js";
 import { templateValues } from "./template-values.js";
+import { RECENT_GUESTS, RecentCache } from "../util/recent-cache.js";
 
 /** Where an instance's user-data (or another part) comes from. */
 export type UserdataOrigin = PartOrigin;
@@ -35,8 +36,10 @@ export class UserdataService {
    * The last rendering per identity and part. Identities are immutable (a changed guest is a
    * new object) and the config is frozen, so the output only changes with the template text.
    */
-  private readonly rendered = new WeakMap<Identity, Map<Part, Rendered>>();
-  private readonly candidates = new WeakMap<Identity, Map<Part, readonly string[]>>();
+  private readonly rendered = new RecentCache<Identity, Map<Part, Rendered>>(RECENT_GUESTS);
+  private readonly candidates = new RecentCache<Identity, Map<Part, readonly string[]>>(
+    RECENT_GUESTS,
+  );
   private readonly templates = new TemplateCache();
 
   constructor(
