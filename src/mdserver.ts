@@ -64,7 +64,7 @@ export async function startMdserver(
   if (dns) inventory.onChange(dns.listener);
   await inventory.start();
 
-  const userdata = new UserdataService(config);
+  const userdata = new UserdataService(config, log);
   const documents = createGuestDocuments(config, userdata);
   const fallback = config.mdserver.fallback_identity
     ? fallbackIdentities(config.mdserver.hostname_prefix)

@@ -14,6 +14,7 @@ import { createSources } from "../inventory/create-sources.js";
 import { Inventory } from "../inventory/inventory.js";
 import type { Logger } from "../log/logger.js";
 import { checkSetup, describeFindings } from "../setup/setup-check.js";
+import { UserdataFileError } from "../userdata/userdata-file-error.js";
 import { UserdataService, type UserdataOrigin } from "../userdata/userdata-service.js";
 import { EXIT, type Command } from "./command.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
@@ -72,14 +73,17 @@ async function listRows(inventory: Inventory, userdata: UserdataService): Promis
         const identity = inventory.lookup(address);
         // An address another source also claims is served to no one: not listed.
         if (identity?.instance !== instance) continue;
-        const origin = await userdata.origin(identity);
+        const origin = await userdata.origin(identity).then(describe, (error: unknown) => {
+          if (error instanceof UserdataFileError) return `(error: ${error.message})`;
+          throw error;
+        });
         rows.push([
           instance.name,
           instance.uuid,
           iface.mac ?? "-",
           address,
           iface.network ?? "-",
-          describe(origin),
+          origin,
         ]);
       }
     }

@@ -1,6 +1,7 @@
 /** user-data as an HTTP answer, the same in every layout. */
 import { HttpError, type Reply } from "../http/reply.js";
 import { TemplateError } from "../userdata/template-error.js";
+import { UserdataFileError } from "../userdata/userdata-file-error.js";
 import type { RenderedUserdata } from "./guest-documents.js";
 
 /** User-data is bytes, whatever they hold. */
@@ -20,6 +21,11 @@ export async function userdataReply(
   } catch (error) {
     if (error instanceof TemplateError) {
       throw new HttpError(500, `user-data template error: ${error.forGuest()}`, undefined, {
+        cause: error,
+      });
+    }
+    if (error instanceof UserdataFileError) {
+      throw new HttpError(500, `user-data file error: ${error.forGuest()}`, undefined, {
         cause: error,
       });
     }

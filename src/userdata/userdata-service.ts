@@ -2,11 +2,13 @@
 import { join } from "node:path";
 import type { Config } from "../config/config.js";
 import type { Identity } from "../inventory/instance.js";
+import { silentLogger, type Logger } from "../log/logger.js";
 import { builtinUserdata } from "./builtin-userdata.js";
-import { FileCache } from "./file-cache.js";
 import { TemplateCache } from "./template-cache.js";
 import { templateValues } from "./template-values.js";
 import { userdataCandidates } from "./userdata-candidates.js";
+import { templateText } from "./userdata-content.js";
+import { UserdataFiles } from "./userdata-files.js";
 
 /** Where an instance's user-data comes from. */
 export type UserdataOrigin =
@@ -15,24 +17,30 @@ export type UserdataOrigin =
   | { readonly kind: "builtin" }
   | { readonly kind: "none" };
 
-/** A template and where it came from, before rendering. */
+/** A file's bytes and where they came from, before rendering. */
 interface Found {
   readonly origin: UserdataOrigin;
-  readonly source?: string;
+  readonly bytes?: Buffer;
 }
 
-/** A rendering kept for an identity, good while its template text is the same. */
+/**
+ * User-data as served: rendered template text, or a file's bytes untouched when they are not
+ * text (see userdata-content.ts).
+ */
+export type UserdataBody = string | Buffer;
+
+/** A rendering kept for an identity, good while its file's bytes are the same. */
 interface Rendered {
   readonly origin: UserdataOrigin;
-  readonly source: string | undefined;
-  readonly body: string;
+  readonly bytes: Buffer | undefined;
+  readonly body: UserdataBody;
 }
 
 export class UserdataService {
-  private readonly files: FileCache;
+  private readonly files: UserdataFiles;
   /**
    * The last rendering per identity. Identities are immutable (a changed guest is a new
-   * object) and the config is frozen, so the output only changes with the template text.
+   * object) and the config is frozen, so the output only changes with the file's bytes.
    */
   private readonly rendered = new WeakMap<Identity, Rendered>();
   private readonly candidates = new WeakMap<Identity, readonly string[]>();
@@ -40,9 +48,9 @@ export class UserdataService {
 
   constructor(
     private readonly config: Config,
-    files = new FileCache(),
+    log: Logger = silentLogger(),
   ) {
-    this.files = files;
+    this.files = new UserdataFiles(config.mdserver, log);
   }
 
   /** Which file (or fallback) would serve this instance, without rendering it. */
@@ -51,24 +59,32 @@ export class UserdataService {
   }
 
   /** The rendered user-data, or undefined when the instance has none (serve 404). */
-  async render(identity: Identity): Promise<{ origin: UserdataOrigin; body: string } | undefined> {
+  async render(
+    identity: Identity,
+  ): Promise<{ origin: UserdataOrigin; body: UserdataBody } | undefined> {
     const found = await this.find(identity);
     if (found.origin.kind === "none") return undefined;
     const last = this.rendered.get(identity);
-    if (last && last.source === found.source && sameOrigin(last.origin, found.origin)) {
+    if (last && sameBytes(last.bytes, found.bytes) && sameOrigin(last.origin, found.origin)) {
       return { origin: found.origin, body: last.body };
     }
-    const values = templateValues(this.config, identity);
-    const body =
-      found.origin.kind === "builtin"
-        ? builtinUserdata(values)
-        : this.templates.get(found.source ?? "", found.origin.file).render(values);
-    this.rendered.set(identity, { origin: found.origin, source: found.source, body });
+    const body = this.body(identity, found);
+    this.rendered.set(identity, { origin: found.origin, bytes: found.bytes, body });
     return { origin: found.origin, body };
   }
 
   close(): void {
     this.files.close();
+  }
+
+  private body(identity: Identity, found: Found): UserdataBody {
+    const values = templateValues(this.config, identity);
+    if (found.origin.kind === "builtin") return builtinUserdata(values);
+    const bytes = found.bytes ?? Buffer.alloc(0);
+    const text = templateText(bytes);
+    if (text === undefined) return bytes;
+    const file = "file" in found.origin ? found.origin.file : "";
+    return this.templates.get(text, file).render(values);
   }
 
   /** The files to try for an identity, worked out once per identity. */
@@ -83,20 +99,21 @@ export class UserdataService {
   }
 
   private async find(identity: Identity): Promise<Found> {
-    const { default_template, userdata_fallback } = this.config.mdserver;
-    for (const file of this.candidateFiles(identity)) {
-      const source = await this.files.read(file);
-      if (source !== undefined) return { origin: { kind: "file", file }, source };
+    const found = await this.files.find(this.candidateFiles(identity));
+    if (found.kind === "fallback") {
+      return {
+        origin: this.config.mdserver.userdata_fallback ? { kind: "builtin" } : { kind: "none" },
+      };
     }
-    if (default_template !== undefined) {
-      const file = default_template;
-      const source = await this.files.read(file);
-      if (source !== undefined) return { origin: { kind: "default-template", file }, source };
-    }
-    return { origin: userdata_fallback ? { kind: "builtin" } : { kind: "none" } };
+    return { origin: { kind: found.kind, file: found.file }, bytes: found.bytes };
   }
 }
 
 function sameOrigin(a: UserdataOrigin, b: UserdataOrigin): boolean {
   return a.kind === b.kind && ("file" in a ? a.file : "") === ("file" in b ? b.file : "");
+}
+
+/** Cheap while a file is cached (the same Buffer); a byte comparison after a re-read. */
+function sameBytes(a: Buffer | undefined, b: Buffer | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.equals(b));
 }
