@@ -9,6 +9,7 @@ import { templateValues } from "./template-values.js";
 import { userdataCandidates } from "./userdata-candidates.js";
 import { templateText } from "./userdata-content.js";
 import { UserdataFiles } from "./userdata-files.js";
+import { checkCloudConfig } from "./yaml-check.js";
 
 /** Where an instance's user-data comes from. */
 export type UserdataOrigin =
@@ -79,12 +80,18 @@ export class UserdataService {
 
   private body(identity: Identity, found: Found): UserdataBody {
     const values = templateValues(this.config, identity);
-    if (found.origin.kind === "builtin") return builtinUserdata(values);
+    if (found.origin.kind === "builtin") {
+      const builtin = builtinUserdata(values);
+      checkCloudConfig(builtin, "(built-in user-data)");
+      return builtin;
+    }
     const bytes = found.bytes ?? Buffer.alloc(0);
     const text = templateText(bytes);
     if (text === undefined) return bytes;
     const file = "file" in found.origin ? found.origin.file : "";
-    return this.templates.get(text, file).render(values);
+    const rendered = this.templates.get(text, file).render(values);
+    checkCloudConfig(rendered, file);
+    return rendered;
   }
 
   /** The files to try for an identity, worked out once per identity. */
