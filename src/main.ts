@@ -14,6 +14,7 @@ import { dumpConfigCommand } from "./cli/dump-config.js";
 import { guestSetupCommand } from "./cli/guest-setup.js";
 import { listCommand } from "./cli/list.js";
 import { networkSetupCommand } from "./cli/network-setup.js";
+import { passwdCommand } from "./cli/passwd.js";
 import { serveCommand } from "./cli/serve.js";
 import { VERSION } from "./version.js";
 
@@ -24,6 +25,7 @@ const COMMANDS: ReadonlyArray<Command | ArgvCommand> = [
   listCommand,
   guestSetupCommand,
   networkSetupCommand,
+  passwdCommand,
 ];
 
 function usage(): string {
