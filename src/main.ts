@@ -15,6 +15,7 @@ import { guestSetupCommand } from "./cli/guest-setup.js";
 import { listCommand } from "./cli/list.js";
 import { renderCommand } from "./cli/render.js";
 import { networkSetupCommand } from "./cli/network-setup.js";
+import { passwdCommand } from "./cli/passwd.js";
 import { serveCommand } from "./cli/serve.js";
 import { VERSION } from "./version.js";
 
@@ -26,6 +27,7 @@ const COMMANDS: ReadonlyArray<Command | ArgvCommand> = [
   renderCommand,
   guestSetupCommand,
   networkSetupCommand,
+  passwdCommand,
 ];
 
 function usage(): string {

@@ -67,7 +67,7 @@ export async function startMdserver(
   // left in DNS must still be brought in line: the first sync is always made.
   dns?.listener(inventory.instances());
 
-  const userdata = new UserdataService(config);
+  const userdata = new UserdataService(config, log);
   const documents = createGuestDocuments(config, userdata);
   const fallback = config.mdserver.fallback_identity
     ? fallbackIdentities(config.mdserver.hostname_prefix)

@@ -12,6 +12,7 @@ import { dnsNamesByAddress } from "../dns/dns-records.js";
 import { createSources } from "../inventory/create-sources.js";
 import { Inventory } from "../inventory/inventory.js";
 import { checkSetup, describeFindings } from "../setup/setup-check.js";
+import { UserdataFileError } from "../userdata/userdata-file-error.js";
 import { UserdataService, type UserdataOrigin } from "../userdata/userdata-service.js";
 import { TemplateError } from "../userdata/template-error.js";
 import { describeOrigin } from "./describe-origin.js";
@@ -38,7 +39,7 @@ export const listCommand: Command = {
     const log = warningsToStderr();
     const sources = createSources(config, log, { watch: false });
     const inventory = new Inventory(sources, 0, (message) => log.warn(message));
-    const userdata = new UserdataService(config);
+    const userdata = new UserdataService(config, log);
     const dns = createDnsBackend(config);
     let rows: string[][];
     try {
@@ -74,7 +75,7 @@ async function listRows(inventory: Inventory, userdata: UserdataService): Promis
         // An address another source also claims is served to no one: not listed.
         if (identity?.instance !== instance) continue;
         const origin = await userdata.origin(identity).catch((e: unknown) => {
-          if (e instanceof TemplateError) return e;
+          if (e instanceof TemplateError || e instanceof UserdataFileError) return e;
           throw e;
         });
         rows.push([
@@ -91,8 +92,8 @@ async function listRows(inventory: Inventory, userdata: UserdataService): Promis
   return rows;
 }
 
-function describe(origin: UserdataOrigin | TemplateError): string {
-  if (origin instanceof TemplateError) return `(error: ${origin.message})`;
+function describe(origin: UserdataOrigin | TemplateError | UserdataFileError): string {
+  if (origin instanceof Error) return `(error: ${origin.message})`;
   return describeOrigin(origin, "user-data");
 }
 

@@ -41,9 +41,9 @@ export interface GuestDocuments {
   /** Rendered user-data; undefined when the guest has none. */
   userData(identity: Identity): Promise<RenderedPart | undefined>;
   /** vendor-data (cloud-config or a script); undefined when there is none. */
-  vendorData(identity: Identity): Promise<RenderedPart | undefined>;
+  vendorData(identity: Identity): Promise<RenderedPart<string> | undefined>;
   /** network-config (cloud-init v1 or v2): the guest's file, else DHCP on every link. */
-  networkConfig(identity: Identity): Promise<RenderedPart | undefined>;
+  networkConfig(identity: Identity): Promise<RenderedPart<string> | undefined>;
   /** Tags, zone, instance type and any other meta-data keys. */
   meta(identity: Identity): Promise<GuestMeta>;
   /** The interfaces cloud-init is to configure, in the domain's order. */
@@ -64,15 +64,15 @@ export function createGuestDocuments(config: Config, userdata: UserdataService):
     );
   return {
     userData: (identity) => userdata.render(identity),
-    vendorData: (identity) => userdata.render(identity, "vendor-data"),
+    vendorData: (identity) => userdata.renderText(identity, "vendor-data"),
     networkConfig: async (identity) => {
-      const own = await userdata.render(identity, "network-config");
+      const own = await userdata.renderText(identity, "network-config");
       if (own !== undefined) return own;
       const body = networkConfigYaml(links(identity));
       return body === undefined ? undefined : { origin: { kind: "builtin" }, body };
     },
     meta: async (identity) => {
-      const rendered = await userdata.render(identity, "meta-data");
+      const rendered = await userdata.renderText(identity, "meta-data");
       const last = metas.get(identity);
       if (last !== undefined && last.body === rendered?.body) return last.meta;
       const extra =
