@@ -15,6 +15,7 @@ import { guestSetupCommand } from "./cli/guest-setup.js";
 import { listCommand } from "./cli/list.js";
 import { networkSetupCommand } from "./cli/network-setup.js";
 import { serveCommand } from "./cli/serve.js";
+import { statusCommand } from "./cli/status.js";
 import { VERSION } from "./version.js";
 
 const COMMANDS: ReadonlyArray<Command | ArgvCommand> = [
@@ -22,6 +23,7 @@ const COMMANDS: ReadonlyArray<Command | ArgvCommand> = [
   checkConfigCommand,
   dumpConfigCommand,
   listCommand,
+  statusCommand,
   guestSetupCommand,
   networkSetupCommand,
 ];

@@ -14,8 +14,9 @@ import { createSources } from "../inventory/create-sources.js";
 import { Inventory } from "../inventory/inventory.js";
 import type { Logger } from "../log/logger.js";
 import { checkSetup, describeFindings } from "../setup/setup-check.js";
-import { UserdataService, type UserdataOrigin } from "../userdata/userdata-service.js";
+import { describeOrigin, UserdataService } from "../userdata/userdata-service.js";
 import { EXIT, type Command } from "./command.js";
+import { formatTable } from "./format-table.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
 
 const HEADER = ["NAME", "UUID", "MAC", "ADDRESS", "NETWORK", "USERDATA"] as const;
@@ -79,36 +80,12 @@ async function listRows(inventory: Inventory, userdata: UserdataService): Promis
           iface.mac ?? "-",
           address,
           iface.network ?? "-",
-          describe(origin),
+          describeOrigin(origin),
         ]);
       }
     }
   }
   return rows;
-}
-
-function describe(origin: UserdataOrigin): string {
-  switch (origin.kind) {
-    case "file":
-      return origin.file;
-    case "default-template":
-      return `${origin.file} (default_template)`;
-    case "builtin":
-      return "(built-in)";
-    case "none":
-      return "(none)";
-  }
-}
-
-/** Left-aligned columns two spaces apart; the last column is not padded. */
-function formatTable(rows: readonly (readonly string[])[]): string {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows
-    .map((row) =>
-      row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  "),
-    )
-    .map((line) => `${line}\n`)
-    .join("");
 }
 
 /** Sources' faults as plain "warning: …" lines on stderr: this is a command, not a service. */

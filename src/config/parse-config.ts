@@ -9,6 +9,7 @@ import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { parseIni, type IniSection } from "./ini.js";
 import { LEGACY_KEYS } from "./legacy-keys.js";
 import { dnsmasqSection } from "./sections/dnsmasq.js";
+import { adminPlacementProblems, adminSection } from "./sections/admin.js";
 import { ec2Section } from "./sections/ec2.js";
 import { INSTANCE_SECTION_PREFIX, instanceSection } from "./sections/instance.js";
 import { libvirtSection } from "./sections/libvirt.js";
@@ -23,6 +24,7 @@ const SECTIONS = {
   dnsmasq: dnsmasqSection,
   libvirt: libvirtSection,
   ec2: ec2Section,
+  admin: adminSection,
 } as const;
 
 /** The names a template can refer to as {{name}}. */
@@ -144,9 +146,15 @@ export function parseConfig(file: string, text: string): ParsedConfig {
       );
     }
   }
+  if (mdserver && parts.admin) {
+    for (const { key, message } of adminPlacementProblems(parts.admin, mdserver)) {
+      const line = sections.get("admin")?.entries.get(key)?.line;
+      problems.push({ file, line, where: `admin.${key}`, message });
+    }
+  }
   if (problems.length > 0 || !mdserver) throw new ConfigError(problems);
-  const { service, dnsmasq: dnsmasqParsed, libvirt, ec2 } = parts;
-  if (!service || !dnsmasqParsed || !libvirt || !ec2) throw new ConfigError(problems);
+  const { service, dnsmasq: dnsmasqParsed, libvirt, ec2, admin } = parts;
+  if (!service || !dnsmasqParsed || !libvirt || !ec2 || !admin) throw new ConfigError(problems);
   // Relative paths are taken from the config file's directory, whatever the working directory.
   const here = (path: string) => resolve(dirname(file), path);
   const hereIfSet = (path: string | undefined) => (path === undefined ? undefined : here(path));
@@ -175,6 +183,7 @@ export function parseConfig(file: string, text: string): ParsedConfig {
     dnsmasq,
     libvirt,
     ec2,
+    admin,
     instances,
   };
   return { config: deepFreeze(config), warnings };

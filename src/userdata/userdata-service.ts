@@ -100,3 +100,17 @@ export class UserdataService {
 function sameOrigin(a: UserdataOrigin, b: UserdataOrigin): boolean {
   return a.kind === b.kind && ("file" in a ? a.file : "") === ("file" in b ? b.file : "");
 }
+
+/** An origin as `mdserver list`, the status page and `mdserver status` show it. */
+export function describeOrigin(origin: UserdataOrigin): string {
+  switch (origin.kind) {
+    case "file":
+      return origin.file;
+    case "default-template":
+      return `${origin.file} (default_template)`;
+    case "builtin":
+      return "(built-in)";
+    case "none":
+      return "(none)";
+  }
+}

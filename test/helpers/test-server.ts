@@ -63,6 +63,7 @@ export async function startTestServer(
   const { config } = await loadConfig(join(dir, "mdserver.conf"));
   const server = await startMdserver(config, options.log ?? silentLogger(), {
     port: 0,
+    adminPort: 0,
     sources: options.sources,
     timeouts: options.timeouts,
   });
