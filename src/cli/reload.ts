@@ -16,6 +16,7 @@ export async function reloadConfig(
   log: Logger,
 ): Promise<boolean> {
   reopenLogFile(log);
+  log.info("log file reopened");
   log.info({ config: file }, "reloading the configuration");
   let loaded;
   try {

@@ -30,10 +30,16 @@ export interface AdminPlacementProblem {
   readonly message: string;
 }
 
+/** True for 127.0.0.0/8 and ::1: only the host itself can connect there. */
+function isLoopback(address: string): boolean {
+  return address === "::1" || address.startsWith("127.");
+}
+
 /**
- * Why the admin listener may not go where it is configured: on an address the guests reach
- * (the metadata addresses, mdserver.listen_address, or every address), or on the metadata port
- * of an address the metadata service already holds.
+ * Why the admin listener may not go where it is configured: on an address guests can reach
+ * (the metadata addresses, a non-loopback mdserver.listen_address, every address), or on the
+ * port the metadata service holds on the same address. A loopback metadata address (the demo,
+ * tests) is reachable from the host alone, as the admin listener is meant to be.
  */
 export function adminPlacementProblems(
   admin: AdminConfig,
@@ -41,7 +47,8 @@ export function adminPlacementProblems(
 ): AdminPlacementProblem[] {
   if (!admin.enabled) return [];
   const canonical = (address: string) => canonicalAddress(address.replace(/%.*$/, "")) ?? address;
-  const served = new Set([...METADATA_ADDRESSES, ...metadata.listen_address].map(canonical));
+  const served = metadata.listen_address.map(canonical);
+  const reachable = new Set([...METADATA_ADDRESSES, ...served.filter((a) => !isLoopback(a))]);
   const problems: AdminPlacementProblem[] = [];
   for (const address of admin.listen_address.map(canonical)) {
     if (WILDCARDS.includes(address)) {
@@ -49,17 +56,19 @@ export function adminPlacementProblems(
         key: "listen_address",
         message: `${address} means every address, the metadata address too: guests could read every guest's status (use 127.0.0.1)`,
       });
-    } else if (served.has(address)) {
+    } else if (reachable.has(address)) {
       problems.push({
         key: "listen_address",
         message: `${address} is a metadata address: guests could read every guest's status (use 127.0.0.1)`,
       });
+    } else if (admin.port === metadata.port && served.includes(address)) {
+      problems.push({
+        key: "port",
+        message: `${address}:${admin.port} is where the metadata service listens (mdserver.port)`,
+      });
     }
   }
-  const wildcardMetadata = metadata.listen_address
-    .map(canonical)
-    .some((a) => WILDCARDS.includes(a));
-  if (wildcardMetadata && admin.port === metadata.port) {
+  if (served.some((a) => WILDCARDS.includes(a)) && admin.port === metadata.port) {
     problems.push({
       key: "port",
       message: `${admin.port} is mdserver.port, and mdserver.listen_address holds every address`,
