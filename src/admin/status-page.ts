@@ -21,6 +21,7 @@ td.ok { color: #175917; }
 td.refused { color: #7a4300; }
 td.error { color: #a11; font-weight: 600; }
 td.never { color: #888; }
+td.meta-data, td.user-data { white-space: nowrap; }
 ul.reasons { margin: .4em 0; }
 `;
 
@@ -100,6 +101,7 @@ ${report.errors
 <meta charset="utf-8">
 <meta http-equiv="refresh" content="30">
 <title>mdserver status</title>
+<link rel="icon" href="data:,">
 <style>${STYLE}</style>
 </head>
 <body>
