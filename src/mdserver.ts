@@ -104,6 +104,9 @@ export async function startMdserver(
   const activity = new GuestActivity();
   inventory.onChange((instances) => activity.forget(new Set(instances.map((i) => i.uuid))));
   await inventory.start();
+  // The inventory tells only of changes; an empty start is none, yet what an earlier run
+  // left in DNS must still be brought in line: the first sync is always made.
+  dns?.listener(inventory.instances());
 
   const tokens = new SessionTokens();
   const build = (config: Config): Built => {
