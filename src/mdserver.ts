@@ -163,11 +163,8 @@ export async function startMdserver(
       }),
   });
   // Scrapes and page loads are not worth an access-log line each; errors still are logged.
-  const adminLog = log.child(
-    { listener: "admin" },
-    { level: log.isLevelEnabled("warn") ? "warn" : log.level },
-  );
-  const admin = new ListenerSet("admin", adminHandler, adminLog, options.timeouts);
+  const quiet = log.child({}, { level: log.isLevelEnabled("warn") ? "warn" : log.level });
+  const admin = new ListenerSet("admin", adminHandler, log, options.timeouts, quiet);
   const listen = async (config: Config): Promise<void> => {
     await metadata.update(config.mdserver.listen_address, options.port ?? config.mdserver.port);
     const { enabled, listen_address, port } = config.admin;

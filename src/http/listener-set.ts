@@ -32,6 +32,8 @@ export class ListenerSet {
     private readonly handler: Handler,
     private readonly log: Logger,
     private readonly timeouts?: Timeouts,
+    /** Where requests are logged (the access log), if not `log`. */
+    private readonly requestLog: Logger = log,
   ) {}
 
   /** The addresses bound now, ports resolved. */
@@ -75,28 +77,28 @@ export class ListenerSet {
   }
 
   private async bind(k: string, address: string, port: number, retry: boolean): Promise<void> {
-    const server = createHttpServer(this.handler, this.log, this.timeouts);
+    const server = createHttpServer(this.handler, this.requestLog, this.timeouts);
     try {
       const info = await listen(server, address, port);
       // A retry that finished after close() (or after its address was dropped) must not stay.
       if (this.closed || (retry && !this.retries.has(k))) return void server.close();
       this.retries.delete(k);
       this.servers.set(k, { server, info });
-      this.log.info({ address, port: info.port, listener: this.name }, "listening");
+      this.log.info({ listener: this.name, address, port: info.port }, "listening");
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // The metadata address often appears only when libvirt's network comes up: wait for it.
       if (code !== "EADDRNOTAVAIL" || this.closed) throw error;
       if (!retry) {
         this.log.warn(
-          { address, port, listener: this.name },
+          { listener: this.name, address, port },
           "address not present yet; will keep trying to listen",
         );
       }
       const timer = setTimeout(() => {
         this.bind(k, address, port, true).catch((e: unknown) => {
           this.retries.delete(k);
-          this.log.error({ address, port, listener: this.name, err: e }, "cannot listen");
+          this.log.error({ listener: this.name, address, port, err: e }, "cannot listen");
         });
       }, RETRY_BIND_MS);
       this.retries.set(k, timer);
@@ -120,7 +122,7 @@ export class ListenerSet {
       });
       if (drainMs === 0) server.closeAllConnections();
       else server.closeIdleConnections();
-      if (drainMs > 0) this.log.info({ key: k, listener: this.name }, "stopped listening");
+      if (drainMs > 0) this.log.info({ listener: this.name, key: k }, "stopped listening");
     });
   }
 }
