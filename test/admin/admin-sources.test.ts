@@ -4,9 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { once } from "node:events";
+import { join } from "node:path";
 import { test } from "node:test";
 import type { StatusReport } from "../../src/admin/status-report.js";
-import { freePort, serveInBackground } from "../helpers/cli.js";
+import { freePort, runCli, serveInBackground } from "../helpers/cli.js";
 import { eventually } from "../helpers/eventually.js";
 import { send } from "../helpers/http-client.js";
 import { ALPHA, FIXTURE_URI } from "../helpers/libvirt-fixture.js";
@@ -56,7 +57,21 @@ test("a log that cannot be written makes /healthz degraded, saying so", async (t
     const res = await send({ port: adminPort, path: "/healthz" });
     return res.status === 503 && /^- log: cannot write the log to \/dev\/full/m.test(res.body);
   });
+  const file = join(server.dir, "mdserver.conf");
+  const degraded = await runCli(["status", "--config", file]);
+  assert.equal(degraded.code, 1);
+  assert.match(
+    degraded.stdout,
+    /^mdserver \S+: degraded\n {2}log: cannot write the log to \/dev\/full/,
+  );
   server.child.kill("SIGTERM");
   const [code] = (await once(server.child, "exit")) as [number | null];
   assert.equal(code, 0);
+  // Nothing answers any more: status says where it asked.
+  const gone = await runCli(["status", "--config", file]);
+  assert.equal(gone.code, 69);
+  assert.match(
+    gone.stderr,
+    new RegExp(`no answer from the admin listener at 127\\.0\\.0\\.1:${adminPort}`),
+  );
 });
