@@ -13,6 +13,7 @@ import {
 import { dumpConfigCommand } from "./cli/dump-config.js";
 import { guestSetupCommand } from "./cli/guest-setup.js";
 import { listCommand } from "./cli/list.js";
+import { renderCommand } from "./cli/render.js";
 import { networkSetupCommand } from "./cli/network-setup.js";
 import { serveCommand } from "./cli/serve.js";
 import { statusCommand } from "./cli/status.js";
@@ -24,6 +25,7 @@ const COMMANDS: ReadonlyArray<Command | ArgvCommand> = [
   dumpConfigCommand,
   listCommand,
   statusCommand,
+  renderCommand,
   guestSetupCommand,
   networkSetupCommand,
 ];

@@ -120,7 +120,7 @@ export async function startMdserver(
       ["service", createServiceFrontend(config)],
       ["openstack", createOpenStackFrontend(config, documents)],
       ["nocloud", createNoCloudFrontend(config, documents)],
-      ["ec2", createEc2Frontend(config, userdata, tokens)],
+      ["ec2", createEc2Frontend(config, documents, tokens)],
     ] as const;
     const handler = createDispatcher(
       // A known address is a map read; only an unknown one waits for a refresh of the sources.

@@ -5,7 +5,8 @@
  */
 import type { BootReportSource } from "../boot-reports/boot-report.js";
 import { identitiesOf, type Instance } from "../inventory/instance.js";
-import { describeOrigin, type UserdataOrigin } from "../userdata/userdata-service.js";
+import { describeOrigin } from "../cli/describe-origin.js";
+import type { UserdataOrigin } from "../userdata/userdata-service.js";
 import type { Fetch, GuestActivity, RecentError } from "./guest-activity.js";
 import type { Health } from "./health.js";
 
@@ -65,7 +66,7 @@ export async function statusReport(inputs: StatusInputs): Promise<StatusReport> 
         source: instance.source,
         addresses: instance.interfaces.flatMap((i) => i.addresses),
         macs: instance.interfaces.flatMap((i) => (i.mac === undefined ? [] : [i.mac])),
-        userdata: describeOrigin(await inputs.origin(instance)),
+        userdata: describeOrigin(await inputs.origin(instance), "user-data"),
         metaData: fetches["meta-data"],
         userData: fetches["user-data"],
         bootReport:

@@ -40,7 +40,7 @@ test("SIGHUP reloads keys and listeners without dropping a request; a broken con
   server.child.kill("SIGHUP");
   await eventually("the reload", () => count('"msg":"configuration reloaded"') === 1);
 
-  inFlight.end("Connection: close\r\n\r\n");
+  inFlight.write("Connection: close\r\n\r\n");
   await once(inFlight, "close");
   assert.match(answer, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nalpha$/);
 

@@ -5,8 +5,8 @@
 import type { Config } from "../../config/config.js";
 import type { Reply } from "../../http/reply.js";
 import type { MaybePromise } from "../../http/request.js";
-import type { UserdataService } from "../../userdata/userdata-service.js";
 import type { Frontend, MetadataRequest } from "../frontend.js";
+import type { GuestDocuments } from "../guest-documents.js";
 import { methodNotAllowed, serveNode } from "../serve-node.js";
 import { resolveNode } from "../tree.js";
 import { InstanceTrees } from "./instance-trees.js";
@@ -19,10 +19,10 @@ import { checkToken, issueToken, isTokenPath } from "./token-endpoint.js";
  */
 export function createEc2Frontend(
   config: Config,
-  userdata: UserdataService,
+  documents: GuestDocuments,
   tokens = new SessionTokens(),
 ): Frontend {
-  const trees = new InstanceTrees(config, userdata);
+  const trees = new InstanceTrees(config, documents);
   const required = config.ec2.require_token;
 
   return {
@@ -36,7 +36,7 @@ export function createEc2Frontend(
       }
       if (tokenPath) throw methodNotAllowed("PUT");
       checkToken(request, tokens, required);
-      return serveNode(resolveNode(trees.treeFor(request.identity), segments));
+      return trees.treeFor(request.identity).then((tree) => serveNode(resolveNode(tree, segments)));
     },
   };
 }
