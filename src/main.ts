@@ -17,6 +17,7 @@ import { renderCommand } from "./cli/render.js";
 import { networkSetupCommand } from "./cli/network-setup.js";
 import { passwdCommand } from "./cli/passwd.js";
 import { serveCommand } from "./cli/serve.js";
+import { statusCommand } from "./cli/status.js";
 import { VERSION } from "./version.js";
 
 const COMMANDS: ReadonlyArray<Command | ArgvCommand> = [
@@ -24,6 +25,7 @@ const COMMANDS: ReadonlyArray<Command | ArgvCommand> = [
   checkConfigCommand,
   dumpConfigCommand,
   listCommand,
+  statusCommand,
   renderCommand,
   guestSetupCommand,
   networkSetupCommand,

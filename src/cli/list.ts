@@ -17,6 +17,7 @@ import { UserdataService, type UserdataOrigin } from "../userdata/userdata-servi
 import { TemplateError } from "../userdata/template-error.js";
 import { describeOrigin } from "./describe-origin.js";
 import { EXIT, type Command } from "./command.js";
+import { formatTable } from "./format-table.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
 import { warningsToStderr } from "./stderr-logger.js";
 
@@ -95,15 +96,4 @@ async function listRows(inventory: Inventory, userdata: UserdataService): Promis
 function describe(origin: UserdataOrigin | TemplateError | UserdataFileError): string {
   if (origin instanceof Error) return `(error: ${origin.message})`;
   return describeOrigin(origin, "user-data");
-}
-
-/** Left-aligned columns two spaces apart; the last column is not padded. */
-function formatTable(rows: readonly (readonly string[])[]): string {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows
-    .map((row) =>
-      row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  "),
-    )
-    .map((line) => `${line}\n`)
-    .join("");
 }

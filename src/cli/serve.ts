@@ -1,7 +1,8 @@
 import { loadConfig } from "../config/load-config.js";
 import { createLogger, reopenLogFile } from "../log/logger.js";
-import { startMdserver } from "../mdserver.js";
+import { startMdserver, type RunningMdserver } from "../mdserver.js";
 import { EXIT, type Command } from "./command.js";
+import { reloadConfig } from "./reload.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
 
 export const serveCommand: Command = {
@@ -25,15 +26,19 @@ export const serveCommand: Command = {
       process.once("SIGTERM", resolve);
       process.once("SIGINT", resolve);
     });
-    // logrotate's postrotate sends SIGHUP: write to the new file from now on.
+    // SIGHUP re-reads the config and reopens the log (cli/reload.ts), one reload at a time;
+    // during start-up it only reopens the log.
+    let server: RunningMdserver | undefined;
+    let reloading = Promise.resolve();
     const onHangup = () => {
-      reopenLogFile(log);
-      log.info("log file reopened");
+      reloading = reloading.then(async () => {
+        if (server) await reloadConfig(config.file, server, log);
+        else reopenLogFile(log);
+      });
     };
     process.on("SIGHUP", onHangup);
 
     log.info({ config: config.file, sources: config.mdserver.instance_source }, "starting");
-    let server;
     try {
       server = await startMdserver(config, log);
     } catch (error) {
@@ -46,6 +51,7 @@ export const serveCommand: Command = {
     const signal = await stopped;
     log.info({ signal }, "stopping");
     process.off("SIGHUP", onHangup);
+    await reloading;
     await server.close();
     log.flush();
     return EXIT.ok;

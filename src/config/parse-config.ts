@@ -10,6 +10,7 @@ import { parseIni, type IniSection } from "./ini.js";
 import { LEGACY_KEYS } from "./legacy-keys.js";
 import { EMPTY_MEANS_UNSET, isOriginalStyle, PYTHON_LOG_LEVELS } from "./original-style.js";
 import { dnsmasqSection } from "./sections/dnsmasq.js";
+import { adminPlacementProblems, adminSection } from "./sections/admin.js";
 import { ec2Section } from "./sections/ec2.js";
 import { INSTANCE_SECTION_PREFIX, instanceSection } from "./sections/instance.js";
 import { libvirtSection } from "./sections/libvirt.js";
@@ -24,6 +25,7 @@ const SECTIONS = {
   dnsmasq: dnsmasqSection,
   libvirt: libvirtSection,
   ec2: ec2Section,
+  admin: adminSection,
 } as const;
 
 /** The names a template can refer to as {{name}}. */
@@ -154,9 +156,16 @@ export function parseConfig(file: string, text: string): ParsedConfig {
       `${file}:${loglevel.line}: mdserver.loglevel: Python's "${python}" is read as ${PYTHON_LOG_LEVELS[python]}`,
     );
   }
+  if (mdserver && parts.admin) {
+    for (const { key, message } of adminPlacementProblems(parts.admin, mdserver)) {
+      const line = sections.get("admin")?.entries.get(key)?.line;
+      problems.push({ file, line, where: `admin.${key}`, message });
+    }
+  }
   if (problems.length > 0 || !mdserver) throw new ConfigError(problems);
-  const { service, dnsmasq: dnsmasqParsed, libvirt, ec2: ec2Parsed } = parts;
-  if (!service || !dnsmasqParsed || !libvirt || !ec2Parsed) throw new ConfigError(problems);
+  const { service, dnsmasq: dnsmasqParsed, libvirt, ec2: ec2Parsed, admin } = parts;
+  if (!service || !dnsmasqParsed || !libvirt || !ec2Parsed || !admin)
+    throw new ConfigError(problems);
   // A file written for the original keeps the instance-id its guests were given (a new one
   // would make cloud-init redo every guest's first boot); setting [ec2] instance_id, or any
   // other key the original lacked, opts into the stable form.
@@ -195,6 +204,7 @@ export function parseConfig(file: string, text: string): ParsedConfig {
     dnsmasq,
     libvirt,
     ec2,
+    admin,
     instances,
   };
   return { config: deepFreeze(config), warnings };

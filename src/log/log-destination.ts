@@ -12,6 +12,8 @@ type SonicBoom = ReturnType<typeof pino.destination>;
 export class LogDestination {
   private boom: SonicBoom;
   private broken = false;
+  /** Why lines are being dropped (for /healthz), until reopened. */
+  failure: string | undefined;
 
   /** `target` is a file path, or 1 for standard output. */
   constructor(private readonly target: string | 1) {
@@ -40,6 +42,7 @@ export class LogDestination {
     if (this.target === 1) return;
     const old = this.boom;
     this.broken = false;
+    this.failure = undefined;
     this.boom = this.open();
     old.end();
   }
@@ -52,8 +55,9 @@ export class LogDestination {
     boom.on("error", (error: Error) => {
       if (this.broken || boom !== this.boom) return;
       this.broken = true;
+      this.failure = `cannot write the log to ${this.target === 1 ? "standard output" : this.target}: ${error.message}`;
       process.stderr.write(
-        `mdserver: cannot write the log to ${this.target === 1 ? "standard output" : this.target}: ${error.message}; log lines are dropped until it is reopened (SIGHUP)\n`,
+        `mdserver: ${this.failure}; log lines are dropped until it is reopened (SIGHUP)\n`,
       );
       boom.destroy();
     });

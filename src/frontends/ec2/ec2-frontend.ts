@@ -13,10 +13,16 @@ import { InstanceTrees } from "./instance-trees.js";
 import { SessionTokens } from "./session-tokens.js";
 import { checkToken, issueToken, isTokenPath } from "./token-endpoint.js";
 
-/** The EC2 frontend; it answers every path the others do not take. */
-export function createEc2Frontend(config: Config, documents: GuestDocuments): Frontend {
+/**
+ * The EC2 frontend; it answers every path the others do not take. A reload passes the running
+ * server's `tokens`, so the session tokens guests hold stay good.
+ */
+export function createEc2Frontend(
+  config: Config,
+  documents: GuestDocuments,
+  tokens = new SessionTokens(),
+): Frontend {
   const trees = new InstanceTrees(config, documents);
-  const tokens = new SessionTokens();
   const required = config.ec2.require_token;
 
   return {
