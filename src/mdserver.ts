@@ -5,6 +5,8 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { BootReportSource } from "./boot-reports/boot-report.js";
+import { startBootReports } from "./boot-reports/boot-reports.js";
 import type { Config } from "./config/config.js";
 import { createDnsManager } from "./dns/create-dns.js";
 import type { DnsManager } from "./dns/dns-manager.js";
@@ -36,6 +38,8 @@ export interface RunningMdserver {
   readonly inventory: Inventory;
   /** Guest names in DNS, when dnsmasq.manage_addnhosts is on. */
   readonly dns: DnsManager | undefined;
+  /** What guests reported when cloud-init finished (phone_home). */
+  readonly bootReports: BootReportSource;
   /** The addresses actually bound so far (ports resolved). */
   readonly bound: readonly AddressInfo[];
   close(): Promise<void>;
@@ -64,8 +68,16 @@ export async function startMdserver(
   if (dns) inventory.onChange(dns.listener);
   await inventory.start();
 
+  const port = options.port ?? config.mdserver.port;
+  const bound: AddressInfo[] = [];
+  const reports = await startBootReports(config, log, {
+    port: () => bound[0]?.port ?? port,
+    prune: options.sources === undefined,
+  });
+  inventory.onChange(() => reports.inventoryChanged());
+
   const userdata = new UserdataService(config);
-  const documents = createGuestDocuments(config, userdata);
+  const documents = createGuestDocuments(config, userdata, reports.vendorData);
   const fallback = config.mdserver.fallback_identity
     ? fallbackIdentities(config.mdserver.hostname_prefix)
     : undefined;
@@ -76,6 +88,7 @@ export async function startMdserver(
       inventory.resolve(client).then((found) => found ?? fallback?.(client)),
     // The EC2 frontend takes every path the others do not: it comes last.
     [
+      ...(reports.frontend ? [reports.frontend] : []),
       createServiceFrontend(config),
       createOpenStackFrontend(config, documents),
       createNoCloudFrontend(config, documents),
@@ -83,9 +96,7 @@ export async function startMdserver(
     ],
   );
 
-  const port = options.port ?? config.mdserver.port;
   const servers: Server[] = [];
-  const bound: AddressInfo[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
 
@@ -120,6 +131,7 @@ export async function startMdserver(
     await closeAll(servers);
     await inventory.stop();
     await dns?.stop();
+    await reports.close();
     throw error;
   }
 
@@ -132,6 +144,7 @@ export async function startMdserver(
   return {
     inventory,
     dns,
+    bootReports: reports.store,
     bound,
     close: async () => {
       closed = true;
@@ -141,6 +154,7 @@ export async function startMdserver(
       await closeAll(servers);
       await inventory.stop();
       await dns?.stop();
+      await reports.close();
       userdata.close();
     },
   };

@@ -1,7 +1,7 @@
 /**
  * The per-guest documents the OpenStack and NoCloud layouts serve, behind one interface so
  * that later sources of them (files per guest, the domain's <metadata>) plug in here and
- * nowhere else. Today: user-data from the userdata service, no vendor-data, no meta tags,
+ * nowhere else. Today: user-data from the userdata service, the built-in vendor-data, no meta tags,
  * the configured availability zone, and DHCP on every interface with a MAC.
  */
 import type { Config } from "../config/config.js";
@@ -33,12 +33,19 @@ export interface GuestDocuments {
   links(identity: Identity): readonly GuestLink[];
 }
 
-/** The documents as this release derives them. */
-export function createGuestDocuments(config: Config, userdata: UserdataService): GuestDocuments {
+/**
+ * The documents as this release derives them. `builtinVendorData` gives the vendor-data of a
+ * guest that has no other (the boot reports' phone_home, or none).
+ */
+export function createGuestDocuments(
+  config: Config,
+  userdata: UserdataService,
+  builtinVendorData: () => string | undefined = () => undefined,
+): GuestDocuments {
   const zone = availabilityZone(config);
   return {
     userData: (identity) => userdata.render(identity),
-    vendorData: async () => undefined,
+    vendorData: async () => builtinVendorData(),
     meta: async () => ({}),
     availabilityZone: async () => zone,
     links: (identity) =>
