@@ -12,6 +12,7 @@ import {
 } from "./cli/command.js";
 import { dumpConfigCommand } from "./cli/dump-config.js";
 import { guestSetupCommand } from "./cli/guest-setup.js";
+import { knownHostsCommand } from "./cli/known-hosts.js";
 import { listCommand } from "./cli/list.js";
 import { networkSetupCommand } from "./cli/network-setup.js";
 import { serveCommand } from "./cli/serve.js";
@@ -24,6 +25,7 @@ const COMMANDS: ReadonlyArray<Command | ArgvCommand> = [
   listCommand,
   guestSetupCommand,
   networkSetupCommand,
+  knownHostsCommand,
 ];
 
 function usage(): string {

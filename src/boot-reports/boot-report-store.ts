@@ -48,9 +48,8 @@ export class BootReportStore implements BootReportSource {
     } catch (error) {
       log.warn({ file, err: String(error) }, "boot reports not read; starting without them");
     }
-    for (const report of [...loaded].sort((a, b) => a.receivedAt - b.receivedAt)) {
-      store.put(report);
-    }
+    // The file is newest first: put them back oldest first, in arrival order.
+    for (const report of loaded.reverse()) store.put(report);
     return store;
   }
 
