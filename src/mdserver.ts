@@ -22,6 +22,7 @@ import { fallbackIdentities } from "./inventory/fallback-identity.js";
 import { Inventory } from "./inventory/inventory.js";
 import type { InstanceSource } from "./inventory/source.js";
 import type { Logger } from "./log/logger.js";
+import { manageAddresses } from "./metadata-address/address-manager.js";
 import { logSetupFindings } from "./setup/log-setup-findings.js";
 import { UserdataService } from "./userdata/userdata-service.js";
 
@@ -125,9 +126,14 @@ export async function startMdserver(
     }
   };
 
+  // The metadata address on the bridges first, so that listening on it works at once.
+  const stopManaging = config.mdserver.manage_address
+    ? await manageAddresses(config, log)
+    : undefined;
   try {
     for (const address of config.mdserver.listen_address) await bind(address, false);
   } catch (error) {
+    await stopManaging?.();
     await closeAll(servers);
     await inventory.stop();
     await dns?.stop();
@@ -151,6 +157,7 @@ export async function startMdserver(
       stopCheck.abort();
       await checked;
       for (const timer of timers) clearTimeout(timer);
+      await stopManaging?.();
       await closeAll(servers);
       await inventory.stop();
       await dns?.stop();
