@@ -12,6 +12,7 @@ import {
 } from "./cli/command.js";
 import { dumpConfigCommand } from "./cli/dump-config.js";
 import { guestSetupCommand } from "./cli/guest-setup.js";
+import { knownHostsCommand } from "./cli/known-hosts.js";
 import { listCommand } from "./cli/list.js";
 import { renderCommand } from "./cli/render.js";
 import { networkSetupCommand } from "./cli/network-setup.js";
@@ -29,6 +30,7 @@ const COMMANDS: ReadonlyArray<Command | ArgvCommand> = [
   renderCommand,
   guestSetupCommand,
   networkSetupCommand,
+  knownHostsCommand,
   passwdCommand,
 ];
 

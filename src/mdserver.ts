@@ -13,6 +13,7 @@ import { checkHealth } from "./admin/health.js";
 import { observeHandler } from "./admin/observe-handler.js";
 import { firstIdentity, statusReport } from "./admin/status-report.js";
 import type { BootReportSource } from "./boot-reports/boot-report.js";
+import { startBootReports } from "./boot-reports/boot-reports.js";
 import type { Config } from "./config/config.js";
 import { changesNeedingRestart } from "./config/restart-keys.js";
 import { createDnsManager } from "./dns/create-dns.js";
@@ -33,6 +34,7 @@ import { fallbackIdentities } from "./inventory/fallback-identity.js";
 import { Inventory } from "./inventory/inventory.js";
 import type { InstanceSource } from "./inventory/source.js";
 import { logFailure, type Logger } from "./log/logger.js";
+import { manageAddresses } from "./metadata-address/address-manager.js";
 import { logSetupFindings } from "./setup/log-setup-findings.js";
 import { UserdataService } from "./userdata/userdata-service.js";
 import { VERSION } from "./version.js";
@@ -54,6 +56,8 @@ export interface RunningMdserver {
   readonly inventory: Inventory;
   /** Guest names in DNS, when dnsmasq.manage_addnhosts is on. */
   readonly dns: DnsManager | undefined;
+  /** What guests reported when cloud-init finished (phone_home). */
+  readonly bootReports: BootReportSource;
   /** The metadata addresses bound now (ports resolved). */
   readonly bound: readonly AddressInfo[];
   /** The admin listener's addresses bound now. */
@@ -109,14 +113,22 @@ export async function startMdserver(
   dns?.listener(inventory.instances());
 
   const tokens = new SessionTokens();
+  // Opened before the listeners: the phone_home URL names the port they end up on.
+  const reports = await startBootReports(config, log, {
+    port: () => metadata.bound[0]?.port ?? options.port ?? config.mdserver.port,
+    prune: options.sources === undefined,
+    received: () => metrics.bootReportReceived(),
+  });
+  inventory.onChange(() => reports.inventoryChanged());
   const build = (config: Config): Built => {
-    const userdata = new UserdataService(config, log);
+    const userdata = new UserdataService(config, log, reports.vendorData);
     const documents = createGuestDocuments(config, userdata);
     const fallback = config.mdserver.fallback_identity
       ? fallbackIdentities(config.mdserver.hostname_prefix)
       : undefined;
     // The EC2 frontend takes every path the others do not: it comes last.
-    const frontends = [
+    const frontends: ReadonlyArray<readonly [string, Frontend]> = [
+      ...(reports.frontend ? [["boot-report", reports.frontend] as const] : []),
       ["service", createServiceFrontend(config)],
       ["openstack", createOpenStackFrontend(config, documents)],
       ["nocloud", createNoCloudFrontend(config, documents)],
@@ -158,7 +170,7 @@ export async function startMdserver(
         instances: () => inventory.instances(),
         origin: (instance) => current.userdata.origin(firstIdentity(instance)),
         activity,
-        bootReports: options.bootReports,
+        bootReports: options.bootReports ?? reports.store,
         health,
       }),
   });
@@ -179,14 +191,20 @@ export async function startMdserver(
       });
   };
 
+  // The metadata address on the bridges first, so that listening on it works at once.
+  const stopManaging = config.mdserver.manage_address
+    ? await manageAddresses(config, log)
+    : undefined;
   try {
     await listen(config);
   } catch (error) {
+    await stopManaging?.();
     await metadata.close();
     await admin.close();
     await inventory.stop();
     await dns?.stop();
     current.userdata.close();
+    await reports.close();
     throw error;
   }
 
@@ -199,6 +217,7 @@ export async function startMdserver(
   return {
     inventory,
     dns,
+    bootReports: reports.store,
     get bound() {
       return metadata.bound;
     },
@@ -222,11 +241,13 @@ export async function startMdserver(
     close: async () => {
       stopCheck.abort();
       await checked;
+      await stopManaging?.();
       await metadata.close();
       await admin.close();
       await inventory.stop();
       await dns?.stop();
       current.userdata.close();
+      await reports.close();
     },
   };
 }

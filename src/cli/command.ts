@@ -1,5 +1,5 @@
 /** What every subcommand shares: its options, help text and exit codes. */
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DEFAULT_CONFIG_FILE } from "../config/load-config.js";
 import { VERSION } from "../version.js";
 
@@ -28,26 +28,31 @@ export interface CommonArgs {
   readonly config: string;
 }
 
+/** The options every command takes. */
+export const COMMON_OPTIONS = {
+  config: { type: "string", short: "c" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+} as const satisfies ParseArgsConfig["options"];
+
+/** node's parseArgs with positionals allowed, a bad command line thrown as a UsageError. */
+export function parseArgv<const O extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: readonly string[],
+  options: O,
+) {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, options });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 /**
  * Parses `[--config FILE | FILE] [--help] [--version]`. Returns undefined when help or the
  * version was printed instead.
  */
 export function parseCommonArgs(command: Command, argv: readonly string[]): CommonArgs | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        config: { type: "string", short: "c" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "V" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseArgv(argv, COMMON_OPTIONS);
   if (values.help) {
     process.stdout.write(commandHelp(command));
     return undefined;

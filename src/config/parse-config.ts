@@ -197,6 +197,7 @@ export function parseConfig(file: string, text: string): ParsedConfig {
           ? undefined
           : resolve(here(mdserver.userdata_dir), mdserver.default_template),
       logfile: logsToStdout(mdserver.logfile) ? mdserver.logfile : here(mdserver.logfile),
+      boot_reports_file: here(mdserver.boot_reports_file),
     },
     publicKeys,
     templateData,

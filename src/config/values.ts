@@ -120,3 +120,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export function isUuid(text: string): boolean {
   return UUID.test(text.trim().toLowerCase());
 }
+
+/** An http:// or https:// URL. */
+export const httpUrl = z.string().transform((value, ctx) => {
+  const trimmed = value.trim();
+  if (URL.canParse(trimmed) && /^https?:$/.test(new URL(trimmed).protocol)) return trimmed;
+  ctx.addIssue({ code: "custom", message: `"${value}" is not an http:// or https:// URL` });
+  return z.NEVER;
+});

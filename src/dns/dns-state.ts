@@ -4,9 +4,7 @@
  * again (no duplicate). It is written before an entry is added (and again after), so an entry
  * in libvirt that mdserver added is always in the file, even if mdserver dies half-way.
  */
-import { mkdir, readFile } from "node:fs/promises";
-import { dirname } from "node:path";
-import { writeFileAtomic } from "./atomic-write.js";
+import { readStateFile, writeStateFile } from "../util/state-file.js";
 import type { HostEntry } from "./dns-host-xml.js";
 
 /** An entry mdserver added, and where. */
@@ -32,19 +30,9 @@ function isEntry(value: unknown): value is TrackedEntry {
 
 /** Reads the tracked entries; none when the file does not exist yet. Throws on a bad file. */
 export async function loadTracked(file: string): Promise<TrackedEntry[]> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw new Error(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
-  }
-  let parsed: { version?: unknown; entries?: unknown };
-  try {
-    parsed = JSON.parse(text) as typeof parsed;
-  } catch {
-    parsed = {};
-  }
+  const parsed = (await readStateFile(file)) as
+    { version?: unknown; entries?: unknown } | undefined;
+  if (parsed === undefined) return [];
   if (
     parsed.version !== VERSION ||
     !Array.isArray(parsed.entries) ||
@@ -58,7 +46,5 @@ export async function loadTracked(file: string): Promise<TrackedEntry[]> {
 
 /** Writes the tracked entries (atomically; the directory is created if needed). */
 export async function saveTracked(file: string, entries: readonly TrackedEntry[]): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const text = JSON.stringify({ version: VERSION, entries }, null, 1);
-  await writeFileAtomic(file, `${text}\n`);
+  await writeStateFile(file, { version: VERSION, entries });
 }

@@ -34,10 +34,12 @@ export function createDispatcher(identify: Identify, frontends: readonly Fronten
     if (identity === undefined) throw notFound();
     const frontend = frontends.find((f) => f.matches(request.segments));
     if (frontend === undefined) throw notFound();
+    if (!METHODS.has(request.method) && !frontend.methods?.includes(request.method))
+      throw methodNotAllowed("GET, HEAD");
     const name = identity.instance.name;
     // Object literals of a fixed shape rather than spreads: this runs on every request.
-    const { method, path, segments, headers, client } = request;
-    const asked = { method, path, segments, headers, client, identity };
+    const { method, path, segments, headers, client, readBody } = request;
+    const asked = { method, path, segments, headers, client, readBody, identity };
     // Errors name the instance too, so the access log says who was refused.
     try {
       const reply = frontend.handle(asked);
@@ -53,7 +55,10 @@ export function createDispatcher(identify: Identify, frontends: readonly Fronten
     }
   };
   return (request: Request): MaybePromise<Reply> => {
-    if (!METHODS.has(request.method)) throw methodNotAllowed("GET, HEAD");
+    // Other methods only where a frontend takes them (a boot report's POST); checked again
+    // once the frontend answering is known.
+    if (!METHODS.has(request.method) && !frontends.some((f) => f.methods?.includes(request.method)))
+      throw methodNotAllowed("GET, HEAD");
     const identity = identify(request.client);
     return identity instanceof Promise
       ? identity.then((found) => answer(request, found))

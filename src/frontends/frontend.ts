@@ -9,6 +9,8 @@ export interface MetadataRequest extends Request {
 }
 
 export interface Frontend {
+  /** Methods it takes besides GET, HEAD and PUT (which every frontend is given). */
+  readonly methods?: readonly string[];
   /** True when this frontend answers the path (checked in order; the EC2 one takes the rest). */
   matches(segments: readonly string[]): boolean;
   /** The answer, synchronously when no I/O is needed (see Handler). */

@@ -7,6 +7,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { Logger } from "../log/logger.js";
 import { canonicalAddress } from "../util/address.js";
 import { createAccessLog } from "./access-log.js";
+import { readBody as readRequestBody } from "./read-body.js";
 import { RepeatFilter } from "./repeat-filter.js";
 import { errorReply, HttpError, type Reply } from "./reply.js";
 import { normalisePath, pathSegments, type Handler } from "./request.js";
@@ -69,7 +70,8 @@ export function requestListener(handler: Handler, log: Logger) {
     if (segments === undefined) return fail(new HttpError(400, "bad request: malformed path"));
     let reply;
     try {
-      reply = handler({ method, path, segments, headers: req.headers, client });
+      const readBody = (limit: number) => readRequestBody(req, limit);
+      reply = handler({ method, path, segments, headers: req.headers, client, readBody });
     } catch (error) {
       return fail(error);
     }

@@ -11,6 +11,8 @@ export interface Request {
   readonly headers: IncomingHttpHeaders;
   /** The TCP peer address, canonical form: the only thing that identifies a guest. */
   readonly client: string;
+  /** The body, up to `limit` bytes (a 413 HttpError past it); only handlers that take one call it. */
+  readonly readBody?: ((limit: number) => Promise<Buffer>) | undefined;
 }
 
 /** A value that may or may not need waiting for. */

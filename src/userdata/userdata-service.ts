@@ -8,7 +8,6 @@ import { domainMetadataOf } from "../inventory/domain-metadata.js";
 import type { Identity } from "../inventory/instance.js";
 import { silentLogger, type Logger } from "../log/logger.js";
 import { builtinUserdata } from "./builtin-userdata.js";
-import { builtinVendorData } from "./builtin-vendor-data.js";
 import type { Part } from "./guest-part.js";
 import { guestValues } from "./guest-values.js";
 import { findPart, partFiles, type FoundPart, type PartOrigin } from "./part-search.js";
@@ -55,6 +54,8 @@ export class UserdataService {
   constructor(
     private readonly config: Config,
     log: Logger = silentLogger(),
+    /** The last step of the vendor-data search (the boot reports' phone_home, or none). */
+    private readonly builtinVendorData: () => string | undefined = () => undefined,
   ) {
     this.files = new UserdataFiles(config.mdserver, log);
   }
@@ -133,7 +134,7 @@ export class UserdataService {
         ? builtinUserdata(templateValues(this.config, identity))
         : undefined;
     }
-    if (part === "vendor-data") return builtinVendorData(this.config, identity);
+    if (part === "vendor-data") return this.builtinVendorData();
     return undefined;
   }
 

@@ -78,8 +78,8 @@ test("healthz, metrics and status.json say what the guests fetched", async (t) =
   assert.equal(beta.userdata, `${server.dir}/userdata/beta.yaml`);
   assert.equal(beta.metaData, undefined);
   assert.equal(beta.userData?.status, 500);
-  // No boot-report store given: the column says so rather than "no report".
-  assert.equal(alpha.bootReport, undefined);
+  // The server's own boot-report store: alpha has not reported yet.
+  assert.equal(alpha.bootReport, null);
   assert.equal(status.errors.length, 1);
   assert.equal(status.errors[0]?.instance, "beta");
   assert.match(status.errors[0]?.message ?? "", /beta\.yaml:3:\d+: .*no_such_value/);

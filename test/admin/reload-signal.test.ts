@@ -54,7 +54,7 @@ test("SIGHUP reloads keys and listeners without dropping a request; a broken con
   assert.match(
     status.stdout,
     new RegExp(
-      `^alpha +${ALPHA.ip.replace(/\./g, "\\.")} +${ALPHA.mac} +${ALPHA.uuid} +\\(built-in\\) +200, \\d+ s ago +never +—$`,
+      `^alpha +${ALPHA.ip.replace(/\./g, "\\.")} +${ALPHA.mac} +${ALPHA.uuid} +\\(built-in\\) +200, \\d+ s ago +never +no report yet$`,
       "m",
     ),
   );

@@ -79,6 +79,7 @@ listen_address = ${METADATA_ADDRESS}
 port = 80
 logfile = -
 userdata_dir = ${join(dir, "userdata")}
+boot_reports_file = ${join(dir, "boot-reports.json")}
 default_template = guest.yaml
 
 [public-keys]

@@ -19,6 +19,8 @@ export interface TestRequest {
   readonly headers?: Record<string, string>;
   /** Sent as-is (no normalisation), so tests can send doubled slashes and traversal attempts. */
   readonly path: string;
+  /** A request body (POST). */
+  readonly body?: string | Buffer;
 }
 
 /** Sends one request on a fresh connection; resolves with status, headers and text body. */
@@ -52,6 +54,6 @@ export function send(req: TestRequest): Promise<TestResponse> {
     );
     outgoing.on("timeout", () => outgoing.destroy(new Error(`request ${req.path} timed out`)));
     outgoing.on("error", reject);
-    outgoing.end();
+    outgoing.end(req.body);
   });
 }

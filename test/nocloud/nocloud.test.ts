@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { phoneHomeVendorData } from "../../src/boot-reports/phone-home-vendor-data.js";
 import { NOCLOUD_SERIAL } from "../../src/setup/setup-mode.js";
 import { startTestServer } from "../helpers/test-server.js";
 import { ALPHA, BETA, KEYS, STRANGER, twoGuestsConfig } from "../helpers/two-guests.js";
@@ -57,7 +58,11 @@ test("cloud-init's NoCloud datasource takes each guest's seed from the serial's 
     assert.equal(out.hostname, guest.name);
     assert.deepEqual(out.keys, [KEYS.default, KEYS.backup]);
     assert.equal(out.userdata, guest === ALPHA ? "#cloud-config\nhostname: alpha\n" : "");
-    assert.equal(out.vendordata, "");
+    // The built-in vendor-data: boot reports to this server.
+    assert.equal(
+      out.vendordata,
+      phoneHomeVendorData(`http://127.0.0.1:${server.port}/mdserver/boot-report`),
+    );
     const ec2 = await server.request("/latest/meta-data/instance-id", { from: guest.ip });
     assert.equal(ec2.body, out.instance_id);
   }
@@ -76,7 +81,7 @@ test("the /nocloud/ surface: documents, listing, strangers", async (t) => {
   });
   assert.deepEqual(await get("/nocloud/vendor-data", BETA.ip), {
     status: 200,
-    body: "",
+    body: phoneHomeVendorData(`http://127.0.0.1:${server.port}/mdserver/boot-report`),
     type: "application/octet-stream",
   });
   assert.deepEqual(await get("/nocloud/network-config", BETA.ip), {

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { phoneHomeVendorData } from "../../src/boot-reports/phone-home-vendor-data.js";
 import { startTestServer } from "../helpers/test-server.js";
 import { ALPHA, BETA, KEYS, twoGuestsConfig } from "../helpers/two-guests.js";
 import { runDriver } from "../ec2/helpers/cloud-init.js";
@@ -65,7 +66,9 @@ test("cloud-init's OpenStack reader and datasource, as two guests", async (t) =>
     assert.deepEqual(metadata.meta, {});
     assert.equal(metadata.availability_zone, "local-1a");
     assert.equal(out.read_v2.userdata, userdata, who);
-    assert.deepEqual(out.read_v2.vendordata, {});
+    // The built-in vendor-data (boot reports), as Nova hands vendor-data to cloud-init.
+    const vendor = phoneHomeVendorData(`${url}/mdserver/boot-report`);
+    assert.deepEqual(out.read_v2.vendordata, { "cloud-init": vendor });
     assert.deepEqual(out.read_v2.vendordata2, {});
     assert.deepEqual(out.read_v2.networkdata, {
       links: [{ id: "nic0", type: "phy", ethernet_mac_address: guest.mac }],
@@ -80,6 +83,7 @@ test("cloud-init's OpenStack reader and datasource, as two guests", async (t) =>
     assert.equal(out.hostname, guest.name);
     assert.deepEqual(out.keys.sort(), [KEYS.backup, KEYS.default].sort());
     assert.equal(out.userdata, userdata);
+    assert.equal(out.vendordata, vendor, "the datasource takes the cloud-config out of it");
     assert.equal(out.availability_zone, "local-1a");
     assert.deepEqual(out.network_config, {
       version: 1,

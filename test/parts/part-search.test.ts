@@ -45,7 +45,7 @@ function filesFor(steps: ReadonlyArray<readonly [string, string]>, wrap: (s: str
   return Object.fromEntries(steps.map(([file, body]) => [`userdata/${file}`, wrap(body)]));
 }
 
-test("vendor-data: NAME.vendor-data, MAC.vendor-data, default.vendor-data, then none", async (t) => {
+test("vendor-data: NAME.vendor-data, MAC.vendor-data, default.vendor-data, then the built-in phone_home", async (t) => {
   const steps = stepsFor("vendor-data");
   const wrap = (s: string) => `#cloud-config\nrole: ${s} {{name}}\n`;
   const server = await startTestServer(t, twoGuestsConfig(), { files: filesFor(steps, wrap) });
@@ -61,8 +61,9 @@ test("vendor-data: NAME.vendor-data, MAC.vendor-data, default.vendor-data, then 
       JSON.stringify({ "cloud-init": `#cloud-config\nrole: ${s} alpha\n` }),
     ],
   );
-  assert.equal(await get(server, "/nocloud/vendor-data"), "");
-  assert.equal(await get(server, "/openstack/latest/vendor_data.json"), "{}");
+  // The last step: the boot reports' phone_home (see test/boot-reports for phone_home = no).
+  assert.match(String(await get(server, "/nocloud/vendor-data")), /^phone_home:$/m);
+  assert.match(String(await get(server, "/openstack/latest/vendor_data.json")), /phone_home:/);
 });
 
 test("network-config: NAME.network-config, MAC…, default…, then DHCP on every interface", async (t) => {
@@ -153,7 +154,7 @@ test("a broken part fails only that part of that guest, naming the file and line
   );
   assert.equal(await get(server, "/nocloud/user-data"), "#cloud-config\nok: alpha\n");
   assert.equal(await get(server, "/latest/meta-data/instance-id", BETA.ip), BETA.instanceId);
-  assert.equal(await get(server, "/nocloud/vendor-data", BETA.ip), "");
+  assert.match(String(await get(server, "/nocloud/vendor-data", BETA.ip)), /^phone_home:$/m);
 });
 
 test("every part's template has the guest's values", async (t) => {

@@ -1,7 +1,7 @@
 /** The [mdserver] section: the server itself. Keys and defaults of the original come first. */
 import { z } from "zod";
 import { PYTHON_LOG_LEVELS } from "../original-style.js";
-import { addressList, bool, list, oneOf, port, text } from "../values.js";
+import { addressList, bool, httpUrl, list, oneOf, port, text } from "../values.js";
 
 /** Where instances come from; several may be combined. */
 export const INSTANCE_SOURCES = ["libvirt", "static"] as const;
@@ -39,6 +39,14 @@ export const mdserverSection = z
      * `mdserver list` and the start-up log check domains for; "none" checks nothing.
      */
     guest_setup: oneOf(["openstack", "nocloud", "ec2", "none"]).default("openstack"),
+    /** Serve a vendor-data that makes cloud-init post a boot report here, and accept it. */
+    phone_home: bool.default(true),
+    /** Where guests post it; unset: this server's first listen address and port. */
+    phone_home_url: httpUrl.optional(),
+    /** Where boot reports are kept across restarts. */
+    boot_reports_file: text.default("/var/lib/mdserver/boot-reports.json"),
+    /** Put the metadata address(es) on the bridge of every served libvirt network. */
+    manage_address: bool.default(false),
   })
   .strict();
 

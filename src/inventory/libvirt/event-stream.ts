@@ -30,6 +30,8 @@ export interface EventFeedOptions {
   readonly virsh: string;
   readonly uri: string;
   readonly backoff: Backoff;
+  /** The streams to run (default: both). */
+  readonly kinds?: readonly EventKind[];
   onEvent(event: LibvirtEvent): void;
   /** A stream is open; `resumed` when it had been open before (events may have been lost). */
   onUp(kind: EventKind, resumed: boolean): void;
@@ -45,7 +47,9 @@ const COMMANDS: ReadonlyArray<[EventKind, string]> = [
 /** Starts the streams; returns what stops them (and waits, briefly, for their virsh to exit). */
 export function startEventFeed(options: EventFeedOptions): () => Promise<void> {
   if (isTestDriver(options.uri)) return async () => {};
-  const streams = COMMANDS.map(([kind, command]) => new EventStream(kind, command, options));
+  const streams = COMMANDS.filter(([kind]) => options.kinds?.includes(kind) ?? true).map(
+    ([kind, command]) => new EventStream(kind, command, options),
+  );
   return async () => void (await Promise.all(streams.map((stream) => stream.stop())));
 }
 
