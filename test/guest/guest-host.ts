@@ -33,6 +33,8 @@ export interface GuestHost {
   readonly marker: string;
   /** mdserver's config file (`mdserver guest-setup` reads the libvirt URI from it). */
   readonly config: string;
+  /** mdserver's boot-report state file. */
+  readonly bootReports: string;
 }
 
 /** Where the user-data template makes the guest write the marker. */
@@ -127,5 +129,9 @@ export async function startGuestHost(
     if (mdserver.exited) throw new Error(`mdserver exited:\n${mdserver.lines.join("\n")}`);
     return mdserver.lines.some((line) => line.includes('"msg":"listening"'));
   });
-  return { ns, libvirt, network, mdserver, marker, config: join(dir, "mdserver.conf") };
+  return {
+    ...{ ns, libvirt, network, mdserver, marker },
+    config: join(dir, "mdserver.conf"),
+    bootReports: join(dir, "boot-reports.json"),
+  };
 }

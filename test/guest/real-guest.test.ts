@@ -4,22 +4,25 @@
  * configured by mdserver: one boot per mode in which a guest can find mdserver. Each boot is
  * checked afterwards from the guest's disk (debugfs) and over ssh from the test's namespace:
  * cloud-init chose the intended datasource and read from 169.254.169.254, the hostname is set,
- * the key is installed and logs in, the user-data ran, and mdserver logged the guest's fetches.
+ * the key is installed and logs in, the user-data ran, mdserver logged the guest's fetches,
+ * and (where the layout carries vendor-data) the guest's phone_home reported its host key.
  *
  * Not part of `npm test` (a cold run builds the image, each boot takes minutes under
  * emulation): run it with `npm run test:guest`, as root.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { run } from "../helpers/daemon.js";
+import { eventually } from "../helpers/eventually.js";
 import { Teardown } from "../helpers/teardown.js";
 import { tempDir } from "../helpers/test-server.js";
 import { bootGuest, consoleTail, type BootRun } from "./guest-boot.js";
 import { guestDomainXml } from "./guest-domain.js";
 import { explainBoot, readGuestFacts } from "./guest-facts.js";
+import { mustReadGuestFile } from "./guest-disk.js";
 import { MARKER_FILE, startGuestHost, type GuestHost } from "./guest-host.js";
 import { copyForBoot, guestImage, type GuestImage } from "./guest-image.js";
 import { DATASOURCE, setUpGuest, uuidFor, type GuestMode } from "./guest-setup.js";
@@ -173,6 +176,45 @@ async function checkGuest(boot: Boot, root: string, seen: BootRun, logFrom: numb
     fetched.every((line) => line.instance === name || line.status === 404),
     "every answer to the guest's address was for the guest",
   );
+  if (BOOT_REPORTS[mode]) await checkBootReport(host, root, name, seen.address);
+}
+
+/** Which layouts carry vendor-data, and so the phone_home that sends a boot report. */
+const BOOT_REPORTS: Record<GuestMode, boolean> = { openstack: true, nocloud: true, ec2: false };
+
+/**
+ * cloud-init's phone_home, from the built-in vendor-data, reported the end of the boot with
+ * the guest's real ssh host key (the one on its disk), and mdserver kept it in its state file.
+ */
+async function checkBootReport(host: GuestHost, root: string, name: string, address: string) {
+  const hostKey = (await mustReadGuestFile(root, "/etc/ssh/ssh_host_ed25519_key.pub"))
+    .trim()
+    .split(/\s+/)
+    .slice(0, 2)
+    .join(" ");
+  let reports: BootReportLine[] = [];
+  // Reports are written to the file shortly after they arrive.
+  await eventually(`${name}'s boot report in ${host.bootReports}`, async () => {
+    const text = await readFile(host.bootReports, "utf8").catch(() => "{}");
+    reports = ((JSON.parse(text) as { reports?: BootReportLine[] }).reports ?? []).filter(
+      (r) => r.name === name,
+    );
+    return reports.length > 0;
+  });
+  const [report] = reports;
+  assert.equal(report?.hostname, name, "the hostname the guest reported");
+  assert.equal(report?.address, address, "the report came from the guest's address");
+  assert.ok(
+    report?.hostKeys.some((k) => `${k.type} ${k.key}` === hostKey),
+    `the guest's ed25519 host key ${hostKey} in ${JSON.stringify(report?.hostKeys)}`,
+  );
+}
+
+interface BootReportLine {
+  readonly name: string;
+  readonly hostname: string;
+  readonly address: string;
+  readonly hostKeys: ReadonlyArray<{ type: string; key: string }>;
 }
 
 /**
