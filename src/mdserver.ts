@@ -117,6 +117,7 @@ export async function startMdserver(
   const reports = await startBootReports(config, log, {
     port: () => metadata.bound[0]?.port ?? options.port ?? config.mdserver.port,
     prune: options.sources === undefined,
+    healthy: () => sources.every((source) => source.health().ok),
     received: () => metrics.bootReportReceived(),
   });
   inventory.onChange(() => reports.inventoryChanged());

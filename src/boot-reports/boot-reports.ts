@@ -29,6 +29,8 @@ export interface BootReportOptions {
   readonly port: () => number;
   /** Drop reports of undefined domains (off when a test gives its own sources). */
   readonly prune: boolean;
+  /** Whether the instance sources are healthy (pruning waits for libvirt to answer). */
+  readonly healthy?: () => boolean;
   /** Called for each report taken (the admin side counts them). */
   readonly received?: () => void;
 }
@@ -41,7 +43,9 @@ export async function startBootReports(
 ): Promise<BootReports> {
   const store = await BootReportStore.open(config.mdserver.boot_reports_file, log);
   const on = config.mdserver.phone_home;
-  const pruner: Pruner | undefined = options.prune ? startPruning(store, config, log) : undefined;
+  const pruner: Pruner | undefined = options.prune
+    ? startPruning(store, config, log, options.healthy)
+    : undefined;
   let text: string | undefined;
   return {
     store,

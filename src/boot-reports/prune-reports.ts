@@ -30,6 +30,8 @@ export function startPruning(
   store: BootReportStore,
   config: Config,
   log: Logger,
+  /** Whether libvirt answers now: while it does not, a look would only hang or fail. */
+  healthy: () => boolean = () => true,
   times = PRUNE_TIMES,
 ): Pruner {
   let stopped = false;
@@ -39,10 +41,15 @@ export function startPruning(
   const look = (): Promise<void> => {
     // One look at a time: a slow virsh never piles up lookers.
     running = running.then(async () => {
-      if (stopped) return;
+      if (stopped || !healthy()) return;
       const defined = await definedDomains(config);
       if (defined === undefined) {
-        if (!failing) log.warn("cannot list libvirt's domains; boot reports kept as they are");
+        if (!failing) {
+          log.warn(
+            { fault: "boot-reports:prune" },
+            "cannot list libvirt's domains; boot reports kept as they are",
+          );
+        }
         failing = true;
         return;
       }

@@ -87,7 +87,11 @@ base_dir = ${join(dir, "no-lease-files")}
   );
   const server = startDaemon("ip", ["netns", "exec", hostNs, process.execPath, MAIN, conf]);
   teardown.add("stop mdserver", () => server.stop());
-  const listening = () => messages(server, "listening");
+  // The metadata listeners (the admin side, on loopback, logs "listening" too).
+  const listening = () =>
+    server.lines.filter(
+      (l) => l.includes('"listener":"metadata"') && l.includes('"msg":"listening"'),
+    ).length;
   await eventually(
     "mdserver to listen on both addresses",
     () => {
