@@ -14,7 +14,7 @@ import { createGuestDocuments } from "./frontends/guest-documents.js";
 import { createNoCloudFrontend } from "./frontends/nocloud/nocloud-frontend.js";
 import { createOpenStackFrontend } from "./frontends/openstack/openstack-frontend.js";
 import { createServiceFrontend } from "./frontends/service/service-frontend.js";
-import { createHttpServer, listen, type Timeouts } from "./http/http-server.js";
+import { createGuard, createHttpServer, listen, type Timeouts } from "./http/http-server.js";
 import { createSources } from "./inventory/create-sources.js";
 import { fallbackIdentities } from "./inventory/fallback-identity.js";
 import { Inventory } from "./inventory/inventory.js";
@@ -84,13 +84,20 @@ export async function startMdserver(
   );
 
   const port = options.port ?? config.mdserver.port;
+  // One set of limits over every listen address.
+  const guard = createGuard({
+    connections: config.mdserver.max_connections,
+    clientConnections: config.mdserver.max_client_connections,
+    clientRate: config.mdserver.client_rate,
+    clientBurst: config.mdserver.client_burst,
+  });
   const servers: Server[] = [];
   const bound: AddressInfo[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
 
   const bind = async (address: string, reported: boolean): Promise<void> => {
-    const server = createHttpServer(handler, log, options.timeouts);
+    const server = createHttpServer(handler, log, options.timeouts, guard);
     try {
       const info = await listen(server, address, port);
       // A retry that finished after close() must not leave a socket open.

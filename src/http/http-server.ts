@@ -1,12 +1,19 @@
 /**
  * node:http serving one Handler on several addresses, with time-outs that stop a slow client
- * from holding the server, and one access-log line per request. Knows nothing of metadata.
+ * from holding the server, limits that stop a greedy one (connections per client and in total,
+ * one request at a time per connection, a request rate per client), and one access-log line
+ * per request. Knows nothing of metadata.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Logger } from "../log/logger.js";
 import { canonicalAddress } from "../util/address.js";
+import { Sampler } from "../log/sampler.js";
 import { createAccessLog } from "./access-log.js";
+import { ConnectionLimit } from "./connection-limit.js";
+import { LIMITS, type Limits } from "./limits.js";
+import { oneAtATime } from "./one-at-a-time.js";
+import { RateLimit } from "./rate-limit.js";
 import { RepeatFilter } from "./repeat-filter.js";
 import { errorReply, HttpError, type Reply } from "./reply.js";
 import { normalisePath, pathSegments, type Handler } from "./request.js";
@@ -31,8 +38,25 @@ export const TIMEOUTS: Timeouts = {
   idleSocket: 30_000,
 };
 
+/** The limits' state, shared by every listener of one server. */
+export interface Guard {
+  readonly connections: ConnectionLimit;
+  readonly rate: RateLimit;
+  /** Refused connections are logged once in a while per client, with a count. */
+  readonly refusals: Sampler;
+}
+
+/** A fresh Guard for `limits`. */
+export function createGuard(limits: Limits = LIMITS): Guard {
+  return {
+    connections: new ConnectionLimit(limits),
+    rate: new RateLimit(limits.clientRate, limits.clientBurst),
+    refusals: new Sampler(1 / 60, 1),
+  };
+}
+
 /** A request listener for node:http that answers with `handler`. */
-export function requestListener(handler: Handler, log: Logger) {
+export function requestListener(handler: Handler, log: Logger, rate?: RateLimit) {
   const access = createAccessLog(log);
   const failures = new RepeatFilter();
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -65,6 +89,8 @@ export function requestListener(handler: Handler, log: Logger) {
       }
       finish(reply);
     };
+    const wait = rate?.take(client) ?? 0;
+    if (wait > 0) return finish(tooMany(wait));
     const segments = pathSegments(path);
     if (segments === undefined) return fail(new HttpError(400, "bad request: malformed path"));
     let reply;
@@ -78,6 +104,16 @@ export function requestListener(handler: Handler, log: Logger) {
     } else {
       finish(reply);
     }
+  };
+}
+
+/** The answer over a client's rate, made without an Error: a flood of them must cost little. */
+function tooMany(seconds: number): Reply {
+  return {
+    status: 429,
+    body: "too many requests\n",
+    contentType: "text/plain",
+    headers: { "Retry-After": String(seconds) },
   };
 }
 
@@ -105,11 +141,12 @@ function write(res: ServerResponse, method: string, reply: Reply): void {
   else res.end(reply.body, "utf8");
 }
 
-/** A node:http server for `handler` with the given time-outs (not yet listening). */
+/** A node:http server for `handler` with the given time-outs and limits (not yet listening). */
 export function createHttpServer(
   handler: Handler,
   log: Logger,
   timeouts: Timeouts = TIMEOUTS,
+  guard: Guard = createGuard(),
 ): Server {
   const server = createServer(
     {
@@ -120,9 +157,21 @@ export function createHttpServer(
       // which would let a slow client stay three times longer than the limit).
       connectionsCheckingInterval: Math.max(250, Math.min(timeouts.headers, timeouts.request) / 4),
     },
-    requestListener(handler, log),
+    oneAtATime(requestListener(handler, log, guard.rate)),
   );
   server.setTimeout(timeouts.idleSocket, (socket) => socket.destroy());
+  server.on("connection", (socket: Socket) => {
+    const client = clientOf(socket);
+    const refused = guard.connections.admit(client);
+    if (refused === undefined)
+      return void socket.once("close", () => guard.connections.release(client));
+    socket.destroy();
+    const before = guard.refusals.admit(`${client} ${refused}`);
+    if (before !== undefined) {
+      const limit = refused === "client" ? "max_client_connections" : "max_connections";
+      log.warn({ client, limit, refusedBefore: before }, "connection refused: limit reached");
+    }
+  });
   return server;
 }
 

@@ -1,6 +1,6 @@
 /** The [mdserver] section: the server itself. Keys and defaults of the original come first. */
 import { z } from "zod";
-import { addressList, bool, list, oneOf, port, text } from "../values.js";
+import { addressList, bool, integer, list, oneOf, port, text } from "../values.js";
 
 /** Where instances come from; several may be combined. */
 export const INSTANCE_SOURCES = ["libvirt", "static"] as const;
@@ -33,6 +33,11 @@ export const mdserverSection = z
      * `mdserver list` and the start-up log check domains for; "none" checks nothing.
      */
     guest_setup: oneOf(["openstack", "nocloud", "ec2", "none"]).default("openstack"),
+    /** Limits that keep one guest from denying service to the others (src/http/limits.ts). */
+    max_connections: integer(1, 1_000_000, "connections").default(1000),
+    max_client_connections: integer(1, 1_000_000, "connections").default(16),
+    client_rate: integer(0, 1_000_000, "requests per second").default(100),
+    client_burst: integer(1, 1_000_000, "requests").default(200),
   })
   .strict();
 

@@ -1,0 +1,34 @@
+/**
+ * Counts open connections per client address and in total, shared by every listener, so one
+ * guest holding many connections cannot use up the server's file descriptors: a connection
+ * over either limit is closed at once, and the others keep theirs.
+ */
+import type { Limits } from "./limits.js";
+
+/** Why a connection was refused. */
+export type Refusal = "client" | "total";
+
+export class ConnectionLimit {
+  private total = 0;
+  private readonly open = new Map<string, number>();
+
+  constructor(private readonly limits: Pick<Limits, "connections" | "clientConnections">) {}
+
+  /** Counts a new connection from `client`, or says why it must be closed (not counted). */
+  admit(client: string): Refusal | undefined {
+    const mine = this.open.get(client) ?? 0;
+    if (mine >= this.limits.clientConnections) return "client";
+    if (this.total >= this.limits.connections) return "total";
+    this.open.set(client, mine + 1);
+    this.total++;
+    return undefined;
+  }
+
+  /** A connection admitted for `client` has closed. */
+  release(client: string): void {
+    const mine = this.open.get(client) ?? 0;
+    if (mine <= 1) this.open.delete(client);
+    else this.open.set(client, mine - 1);
+    this.total--;
+  }
+}
