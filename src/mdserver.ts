@@ -153,13 +153,23 @@ export async function startMdserver(
   };
 }
 
+/** How long requests in flight may take to be answered when the server stops. */
+const DRAIN_MS = 3000;
+
+/** Stops accepting, lets requests in flight be answered (for a bounded time), then closes. */
 async function closeAll(servers: readonly Server[]): Promise<void> {
   await Promise.all(
     servers.map(
       (server) =>
         new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
+          // Keep-alive connections go as soon as they fall idle, busy ones after DRAIN_MS.
+          const idle = setInterval(() => server.closeIdleConnections(), 50);
+          const force = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+          server.close(() => {
+            clearInterval(idle);
+            clearTimeout(force);
+            resolve();
+          });
         }),
     ),
   );

@@ -3,6 +3,10 @@ import { createLogger, reopenLogFile } from "../log/logger.js";
 import { startMdserver } from "../mdserver.js";
 import { EXIT, type Command } from "./command.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
+import { handleSignals } from "./signals.js";
+
+/** How long the log may take to be written out once the server has stopped. */
+const EXIT_GRACE_MS = 1000;
 
 export const serveCommand: Command = {
   name: "serve",
@@ -25,12 +29,12 @@ export const serveCommand: Command = {
       process.once("SIGTERM", resolve);
       process.once("SIGINT", resolve);
     });
-    // logrotate's postrotate sends SIGHUP: write to the new file from now on.
-    const onHangup = () => {
+    // After logrotate (SIGUSR1; SIGHUP from older configs): write to the new file from now on.
+    const reopenLog = () => {
       reopenLogFile(log);
       log.info("log file reopened");
     };
-    process.on("SIGHUP", onHangup);
+    const removeSignalHandlers = handleSignals(log, { reopenLog, hangup: reopenLog });
 
     log.info({ config: config.file, sources: config.mdserver.instance_source }, "starting");
     let server;
@@ -45,9 +49,12 @@ export const serveCommand: Command = {
     }
     const signal = await stopped;
     log.info({ signal }, "stopping");
-    process.off("SIGHUP", onHangup);
     await server.close();
+    removeSignalHandlers();
     log.flush();
+    // A log nobody reads (a full pipe, a broken disk) must not hold the exit: what is still
+    // waiting after a moment is given up.
+    setTimeout(() => process.exit(EXIT.ok), EXIT_GRACE_MS).unref();
     return EXIT.ok;
   },
 };
