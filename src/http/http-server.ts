@@ -92,7 +92,6 @@ export function requestListener(handler: Handler, log: Logger, rate?: RateLimit)
     const wait = rate?.take(client) ?? 0;
     if (wait > 0) return finish(tooMany(wait));
     const segments = pathSegments(path);
-    if (segments === undefined) return fail(new HttpError(400, "bad request: malformed path"));
     let reply;
     try {
       reply = handler({ method, path, segments, headers: req.headers, client });
