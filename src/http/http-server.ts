@@ -132,12 +132,17 @@ function write(res: ServerResponse, method: string, reply: Reply): void {
   if (res.headersSent || res.destroyed) return;
   res.statusCode = reply.status;
   if (reply.contentType) res.setHeader("Content-Type", reply.contentType);
-  res.setHeader("Content-Length", Buffer.byteLength(reply.body, "utf8"));
+  const body = reply.body;
+  res.setHeader(
+    "Content-Length",
+    typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength,
+  );
   if (reply.headers)
     for (const name in reply.headers) res.setHeader(name, reply.headers[name] ?? "");
   // A string body is joined to the headers in one chunk; a Buffer would go as a chunk of its own.
   if (method === "HEAD") res.end();
-  else res.end(reply.body, "utf8");
+  else if (typeof body === "string") res.end(body, "utf8");
+  else res.end(body);
 }
 
 /** A node:http server for `handler` with the given time-outs and limits (not yet listening). */

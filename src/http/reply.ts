@@ -1,7 +1,8 @@
 /** What a handler answers; the HTTP layer turns it into a response. */
 export interface Reply {
   readonly status: number;
-  readonly body: string;
+  /** Text (sent as UTF-8) or bytes sent as they are (binary user-data, gzip). */
+  readonly body: string | Uint8Array;
   readonly contentType?: string | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Who was served, for the access log only (never sent). */
