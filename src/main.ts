@@ -13,6 +13,7 @@ import {
 import { dumpConfigCommand } from "./cli/dump-config.js";
 import { guestSetupCommand } from "./cli/guest-setup.js";
 import { listCommand } from "./cli/list.js";
+import { renderCommand } from "./cli/render.js";
 import { networkSetupCommand } from "./cli/network-setup.js";
 import { serveCommand } from "./cli/serve.js";
 import { VERSION } from "./version.js";
@@ -22,6 +23,7 @@ const COMMANDS: ReadonlyArray<Command | ArgvCommand> = [
   checkConfigCommand,
   dumpConfigCommand,
   listCommand,
+  renderCommand,
   guestSetupCommand,
   networkSetupCommand,
 ];

@@ -63,6 +63,9 @@ export async function startMdserver(
   );
   if (dns) inventory.onChange(dns.listener);
   await inventory.start();
+  // The inventory tells only of changes; an empty start is none, yet what an earlier run
+  // left in DNS must still be brought in line: the first sync is always made.
+  dns?.listener(inventory.instances());
 
   const userdata = new UserdataService(config);
   const documents = createGuestDocuments(config, userdata);
@@ -79,7 +82,7 @@ export async function startMdserver(
       createServiceFrontend(config),
       createOpenStackFrontend(config, documents),
       createNoCloudFrontend(config, documents),
-      createEc2Frontend(config, userdata),
+      createEc2Frontend(config, documents),
     ],
   );
 

@@ -5,18 +5,19 @@
  * Exits 1 when a source could not give its complete view, or when DNS could not be
  * published as configured (it says why).
  */
-import { pino } from "pino";
 import type { Config } from "../config/config.js";
 import { loadConfig } from "../config/load-config.js";
 import { createDnsBackend } from "../dns/create-dns.js";
 import { dnsNamesByAddress } from "../dns/dns-records.js";
 import { createSources } from "../inventory/create-sources.js";
 import { Inventory } from "../inventory/inventory.js";
-import type { Logger } from "../log/logger.js";
 import { checkSetup, describeFindings } from "../setup/setup-check.js";
 import { UserdataService, type UserdataOrigin } from "../userdata/userdata-service.js";
+import { TemplateError } from "../userdata/template-error.js";
+import { describeOrigin } from "./describe-origin.js";
 import { EXIT, type Command } from "./command.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
+import { warningsToStderr } from "./stderr-logger.js";
 
 const HEADER = ["NAME", "UUID", "MAC", "ADDRESS", "NETWORK", "USERDATA"] as const;
 
@@ -72,7 +73,10 @@ async function listRows(inventory: Inventory, userdata: UserdataService): Promis
         const identity = inventory.lookup(address);
         // An address another source also claims is served to no one: not listed.
         if (identity?.instance !== instance) continue;
-        const origin = await userdata.origin(identity);
+        const origin = await userdata.origin(identity).catch((e: unknown) => {
+          if (e instanceof TemplateError) return e;
+          throw e;
+        });
         rows.push([
           instance.name,
           instance.uuid,
@@ -87,17 +91,9 @@ async function listRows(inventory: Inventory, userdata: UserdataService): Promis
   return rows;
 }
 
-function describe(origin: UserdataOrigin): string {
-  switch (origin.kind) {
-    case "file":
-      return origin.file;
-    case "default-template":
-      return `${origin.file} (default_template)`;
-    case "builtin":
-      return "(built-in)";
-    case "none":
-      return "(none)";
-  }
+function describe(origin: UserdataOrigin | TemplateError): string {
+  if (origin instanceof TemplateError) return `(error: ${origin.message})`;
+  return describeOrigin(origin, "user-data");
 }
 
 /** Left-aligned columns two spaces apart; the last column is not padded. */
@@ -109,17 +105,4 @@ function formatTable(rows: readonly (readonly string[])[]): string {
     )
     .map((line) => `${line}\n`)
     .join("");
-}
-
-/** Sources' faults as plain "warning: …" lines on stderr: this is a command, not a service. */
-function warningsToStderr(): Logger {
-  return pino(
-    { level: "warn" },
-    {
-      write: (line: string) => {
-        const { msg } = JSON.parse(line) as { msg: string };
-        process.stderr.write(`warning: ${msg}\n`);
-      },
-    },
-  );
 }

@@ -1,16 +1,23 @@
 /**
- * The per-guest documents the OpenStack and NoCloud layouts serve, behind one interface so
- * that later sources of them (files per guest, the domain's <metadata>) plug in here and
- * nowhere else. Today: user-data from the userdata service, no vendor-data, no meta tags,
- * the configured availability zone, and DHCP on every interface with a MAC.
+ * The per-guest documents every layout serves, from one place: user-data, vendor-data,
+ * network-config and extra meta-data, each found by the part search of the userdata service
+ * (files in userdata_dir, the domain's <metadata>, defaults, built-ins); tags from the
+ * meta-data part and the domain's <metadata>; the interfaces to configure.
  */
 import type { Config } from "../config/config.js";
+import { domainMetadataOf } from "../inventory/domain-metadata.js";
 import type { Identity } from "../inventory/instance.js";
-import type { UserdataService } from "../userdata/userdata-service.js";
+import {
+  NO_EXTRA_META_DATA,
+  parseExtraMetaData,
+  type ExtraMetaData,
+} from "../userdata/extra-meta-data.js";
+import type { RenderedPart, UserdataService } from "../userdata/userdata-service.js";
 import { availabilityZone } from "./ec2/ec2-values.js";
+import { networkConfigYaml } from "./nocloud/nocloud-documents.js";
 
 /** user-data as the userdata service renders it (its body is passed on untouched). */
-export type RenderedUserdata = NonNullable<Awaited<ReturnType<UserdataService["render"]>>>;
+export type RenderedUserdata = RenderedPart;
 
 /** One network interface of the guest as the layouts describe it. */
 export interface GuestLink {
@@ -20,30 +27,68 @@ export interface GuestLink {
   readonly ipv4: "dhcp";
 }
 
-/** Where the layouts read a guest's documents from. */
+/** The guest's meta-data beyond who it is: the meta-data part with the domain's tags. */
+export interface GuestMeta extends ExtraMetaData {
+  /** The availability zone: the meta-data part's, else the configured one. */
+  readonly zone: string;
+  /** The instance type: the meta-data part's, else `[ec2] instance_type`. */
+  readonly type: string;
+}
+
+/** Where the layouts read a guest's documents from. Every method may throw TemplateError. */
 export interface GuestDocuments {
-  /** Rendered user-data; undefined when the guest has none. Throws TemplateError. */
-  userData(identity: Identity): Promise<RenderedUserdata | undefined>;
-  /** vendor-data text (cloud-config or a script); undefined when there is none. */
-  vendorData(identity: Identity): Promise<string | undefined>;
-  /** OpenStack's `meta` (tags and values). */
-  meta(identity: Identity): Promise<Readonly<Record<string, string>>>;
-  availabilityZone(identity: Identity): Promise<string>;
+  /** Rendered user-data; undefined when the guest has none. */
+  userData(identity: Identity): Promise<RenderedPart | undefined>;
+  /** vendor-data (cloud-config or a script); undefined when there is none. */
+  vendorData(identity: Identity): Promise<RenderedPart | undefined>;
+  /** network-config (cloud-init v1 or v2): the guest's file, else DHCP on every link. */
+  networkConfig(identity: Identity): Promise<RenderedPart | undefined>;
+  /** Tags, zone, instance type and any other meta-data keys. */
+  meta(identity: Identity): Promise<GuestMeta>;
   /** The interfaces cloud-init is to configure, in the domain's order. */
   links(identity: Identity): readonly GuestLink[];
 }
 
-/** The documents as this release derives them. */
+/** The documents for `config`, rendered by `userdata`. */
 export function createGuestDocuments(config: Config, userdata: UserdataService): GuestDocuments {
   const zone = availabilityZone(config);
+  // The parsed meta-data per identity, kept while its rendered text is the same: the EC2
+  // frontend rebuilds a guest's tree only when this object changes.
+  const metas = new WeakMap<Identity, { body: string | undefined; meta: GuestMeta }>();
+  const links = (identity: Identity): GuestLink[] =>
+    identity.instance.interfaces.flatMap((iface) =>
+      iface.mac === undefined ? [] : [{ mac: iface.mac, ipv4: "dhcp" as const }],
+    );
   return {
     userData: (identity) => userdata.render(identity),
-    vendorData: async () => undefined,
-    meta: async () => ({}),
-    availabilityZone: async () => zone,
-    links: (identity) =>
-      identity.instance.interfaces.flatMap((iface) =>
-        iface.mac === undefined ? [] : [{ mac: iface.mac, ipv4: "dhcp" as const }],
-      ),
+    vendorData: (identity) => userdata.render(identity, "vendor-data"),
+    networkConfig: async (identity) => {
+      const own = await userdata.render(identity, "network-config");
+      if (own !== undefined) return own;
+      const body = networkConfigYaml(links(identity));
+      return body === undefined ? undefined : { origin: { kind: "builtin" }, body };
+    },
+    meta: async (identity) => {
+      const rendered = await userdata.render(identity, "meta-data");
+      const last = metas.get(identity);
+      if (last !== undefined && last.body === rendered?.body) return last.meta;
+      const extra =
+        rendered === undefined
+          ? NO_EXTRA_META_DATA
+          : parseExtraMetaData(
+              rendered.body,
+              "file" in rendered.origin ? rendered.origin.file : "",
+            );
+      const meta: GuestMeta = {
+        ...extra,
+        // The domain's own tags are the more specific.
+        tags: { ...extra.tags, ...domainMetadataOf(identity.instance).tags },
+        zone: extra.availabilityZone ?? zone,
+        type: extra.instanceType ?? config.ec2.instance_type,
+      };
+      metas.set(identity, { body: rendered?.body, meta });
+      return meta;
+    },
+    links,
   };
 }

@@ -1,25 +1,31 @@
-/** user-data as an HTTP answer, the same in every layout. */
+/** user-data (and the other per-guest parts) as an HTTP answer, the same in every layout. */
 import { HttpError, type Reply } from "../http/reply.js";
 import { TemplateError } from "../userdata/template-error.js";
-import type { RenderedUserdata } from "./guest-documents.js";
+import type { RenderedPart } from "../userdata/userdata-service.js";
 
 /** User-data is bytes, whatever they hold. */
 export const USERDATA_TYPE = "application/octet-stream";
 
 /**
- * The reply for rendered user-data (undefined: none, which the caller turns into 404 or an
+ * The reply for a rendered part (undefined: none, which the caller turns into 404 or an
  * empty document). A broken template tells the guest its file's name, the line and the
  * problem; the log has the rest.
  */
 export async function userdataReply(
-  render: () => Promise<RenderedUserdata | undefined>,
+  render: () => Promise<RenderedPart | undefined>,
+  part = "user-data",
 ): Promise<Reply | undefined> {
+  const rendered = await guestPart(render, part);
+  return rendered && { status: 200, body: rendered.body, contentType: USERDATA_TYPE };
+}
+
+/** Runs `work`, turning a TemplateError of `part` into a 500 that names the file and place. */
+export async function guestPart<T>(work: () => Promise<T>, part: string): Promise<T> {
   try {
-    const rendered = await render();
-    return rendered && { status: 200, body: rendered.body, contentType: USERDATA_TYPE };
+    return await work();
   } catch (error) {
     if (error instanceof TemplateError) {
-      throw new HttpError(500, `user-data template error: ${error.forGuest()}`, undefined, {
+      throw new HttpError(500, `${part} template error: ${error.forGuest()}`, undefined, {
         cause: error,
       });
     }

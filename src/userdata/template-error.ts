@@ -13,12 +13,17 @@ export class TemplateError extends Error {
     readonly problem: string,
     readonly detail?: string,
   ) {
-    super(`${file}:${line}:${column}: ${problem}${detail === undefined ? "" : ` (${detail})`}`);
+    super(`${file}${place(line, column)}: ${problem}${detail === undefined ? "" : ` (${detail})`}`);
     this.name = "TemplateError";
   }
 
   /** What the guest may see: `name:line:column: problem`, without host paths or other values. */
   forGuest(): string {
-    return `${basename(this.file)}:${this.line}:${this.column}: ${this.problem}`;
+    return `${basename(this.file)}${place(this.line, this.column)}: ${this.problem}`;
   }
+}
+
+/** ":line:column", or nothing for an error about the whole file (line 0). */
+function place(line: number, column: number): string {
+  return line === 0 ? "" : `:${line}:${column}`;
 }

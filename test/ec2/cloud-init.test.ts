@@ -57,6 +57,9 @@ function expectedUserdata(guest: Guest): string {
  * Every request answered 200. cloud-init only retries after a failure, so this also means no
  * retry (and no second lost to waiting for one).
  */
+/** Seconds of get_data() that mean something waited: a retry or a time-out. */
+const SLOW = 3;
+
 function assertCleanRequests(out: DriverOutput, who: string): void {
   const failed = out.requests.filter(([, , status]) => status !== 200);
   assert.deepEqual(failed, [], `${who}: failed requests\n${out.log}`);
@@ -118,7 +121,9 @@ async function datasource(
   });
   const who = `${guest.name} on ${platform}`;
   assert.equal(out.ok, true, `${who}: get_data() returned False\n${out.log}`);
-  assert.ok(out.seconds < 1, `${who}: get_data() took ${out.seconds.toFixed(2)} s`);
+  // cloud-init's retries and time-outs cost whole seconds each; a loaded CI machine alone
+  // stays well below this (the speed itself is measured in bench/, not here).
+  assert.ok(out.seconds < SLOW, `${who}: get_data() took ${out.seconds.toFixed(2)} s`);
   assertCleanRequests(out, who);
   assert.equal(out.metadata_address, url, who);
   assert.equal(out.api_version, "2021-03-23", `${who}: the newest dated version cloud-init knows`);
@@ -203,7 +208,7 @@ test("a guest without user-data (userdata_fallback = no): get_data() succeeds wi
       mac: BETA.mac,
     });
     assert.equal(out.ok, true, out.log);
-    assert.ok(out.seconds < 1, `${platform}: ${out.seconds} s`);
+    assert.ok(out.seconds < SLOW, `${platform}: ${out.seconds} s`);
     assert.equal(out.userdata, "");
     assert.equal(out.instance_id, BETA.instanceId);
     const userdataCalls = out.requests.filter(([, u]) => u.endsWith("/user-data"));

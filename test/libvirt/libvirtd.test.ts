@@ -13,6 +13,7 @@ import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { MDS_NAMESPACE } from "../../src/inventory/domain-metadata.js";
 import type { Identity } from "../../src/inventory/instance.js";
 import { Inventory } from "../../src/inventory/inventory.js";
 import { LibvirtSource } from "../../src/inventory/libvirt/libvirt-source.js";
@@ -252,6 +253,43 @@ setpriv --pdeathsig KILL -- virsh "$@" | setpriv --pdeathsig KILL -- perl -e '
       await source.stop();
     }
   });
+
+  await t.test(
+    "virsh metadata under mdserver's namespace changes the served guest without a restart",
+    async () => {
+      await writeFile(
+        join(dir, "userdata", `${domain(1)}.yaml`),
+        "#cloud-config\nrole: {{get('role', 'none')}}\n",
+      );
+      await writeFile(join(dir, "userdata", "db.yaml"), "#cloud-config\ndb: {{role}}\n");
+      const userData = async () => (await guest(1).get("/latest/user-data")).body;
+      assert.equal(await userData(), "#cloud-config\nrole: none\n");
+      const set = (xml: string) =>
+        libvirt.virsh(
+          ...["metadata", domain(1), "--uri", MDS_NAMESPACE, "--key", "mds"],
+          ...["--set", xml, "--live"],
+        );
+      await set('<instance><value name="role">web</value><tag name="Tier">front</tag></instance>');
+      await eventually(
+        "the new value to be served",
+        async () => /role: web/.test(await userData()),
+        {
+          timeoutMs: 5000,
+        },
+      );
+      const tag = await guest(1).get("/latest/meta-data/tags/instance/Tier");
+      assert.equal(tag.body, "front");
+      await set('<instance><userdata>db.yaml</userdata><value name="role">db</value></instance>');
+      await eventually(
+        "the named file to be served",
+        async () => (await userData()) === "#cloud-config\ndb: db\n",
+        {
+          timeoutMs: 5000,
+        },
+      );
+      assert.equal((await guest(2).get("/latest/user-data")).body.includes("db:"), false);
+    },
+  );
 
   await t.test(
     "a domain defined while the server runs is served; stopped, at once no more; started, again",

@@ -5,8 +5,8 @@
 import type { Config } from "../../config/config.js";
 import type { Reply } from "../../http/reply.js";
 import type { MaybePromise } from "../../http/request.js";
-import type { UserdataService } from "../../userdata/userdata-service.js";
 import type { Frontend, MetadataRequest } from "../frontend.js";
+import type { GuestDocuments } from "../guest-documents.js";
 import { methodNotAllowed, serveNode } from "../serve-node.js";
 import { resolveNode } from "../tree.js";
 import { InstanceTrees } from "./instance-trees.js";
@@ -14,8 +14,8 @@ import { SessionTokens } from "./session-tokens.js";
 import { checkToken, issueToken, isTokenPath } from "./token-endpoint.js";
 
 /** The EC2 frontend; it answers every path the others do not take. */
-export function createEc2Frontend(config: Config, userdata: UserdataService): Frontend {
-  const trees = new InstanceTrees(config, userdata);
+export function createEc2Frontend(config: Config, documents: GuestDocuments): Frontend {
+  const trees = new InstanceTrees(config, documents);
   const tokens = new SessionTokens();
   const required = config.ec2.require_token;
 
@@ -30,7 +30,7 @@ export function createEc2Frontend(config: Config, userdata: UserdataService): Fr
       }
       if (tokenPath) throw methodNotAllowed("PUT");
       checkToken(request, tokens, required);
-      return serveNode(resolveNode(trees.treeFor(request.identity), segments));
+      return trees.treeFor(request.identity).then((tree) => serveNode(resolveNode(tree, segments)));
     },
   };
 }

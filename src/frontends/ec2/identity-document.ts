@@ -1,7 +1,8 @@
 /** dynamic/instance-identity/document: the JSON the AWS SDKs and cloud-init (on AWS) read. */
 import type { Config } from "../../config/config.js";
 import type { Identity } from "../../inventory/instance.js";
-import { architecture, availabilityZone, primaryIPv4 } from "./ec2-values.js";
+import type { GuestMeta } from "../guest-documents.js";
+import { architecture, primaryIPv4 } from "./ec2-values.js";
 import { instanceId } from "./instance-id.js";
 
 /**
@@ -9,17 +10,22 @@ import { instanceId } from "./instance-id.js";
  * one over the meta-data leaf. Fields EC2 sends that have no meaning here are null, as EC2
  * sends them for instances without such products.
  */
-export function identityDocument(config: Config, identity: Identity, pendingTime: Date): string {
+export function identityDocument(
+  config: Config,
+  identity: Identity,
+  meta: GuestMeta,
+  pendingTime: Date,
+): string {
   const document = {
     accountId: "000000000000",
     architecture: architecture(identity),
-    availabilityZone: availabilityZone(config),
+    availabilityZone: meta.zone,
     billingProducts: null,
     devpayProductCodes: null,
     marketplaceProductCodes: null,
     imageId: config.ec2.ami_id,
     instanceId: instanceId(config, identity),
-    instanceType: config.ec2.instance_type,
+    instanceType: meta.type,
     kernelId: null,
     pendingTime: pendingTime.toISOString().replace(/\.\d{3}Z$/, "Z"),
     privateIp: primaryIPv4(identity) ?? null,

@@ -1,17 +1,18 @@
 /**
  * The whole EC2 tree of one identity (every served version, each with dynamic/, meta-data/
- * and user-data), built on first use and kept while the inventory holds that identity: sources
- * publish a new Identity object when anything about a guest changes, so a cached tree can
- * never be stale, and a WeakMap lets the old one go.
+ * and user-data), built on first use and kept while the inventory holds that identity and its
+ * meta-data part says the same: sources publish a new Identity object when anything about a
+ * guest changes, the meta-data part is re-read on each request (cheap: its rendering is
+ * cached), so a cached tree can never be stale, and a WeakMap lets the old one go.
  */
 import type { Config } from "../../config/config.js";
 import type { Identity } from "../../inventory/instance.js";
-import type { UserdataService } from "../../userdata/userdata-service.js";
+import type { GuestDocuments, GuestMeta } from "../guest-documents.js";
 import { computed, dir, leaf, type Directory, type Leaf } from "../tree.js";
 import { identityDocument } from "./identity-document.js";
 import { metaDataTree } from "./meta-data.js";
 import { servedEc2Versions } from "../ec2-versions.js";
-import { userdataReply } from "../userdata-reply.js";
+import { guestPart, userdataReply } from "../userdata-reply.js";
 
 /** Bounds the memory of first-seen times when guests come and go for a long time. */
 const FIRST_SEEN_LIMIT = 100_000;
@@ -19,36 +20,37 @@ const FIRST_SEEN_LIMIT = 100_000;
 /** Builds and caches identities' trees. */
 export class InstanceTrees {
   private readonly versions: readonly string[];
-  private readonly trees = new WeakMap<Identity, Directory>();
+  private readonly trees = new WeakMap<Identity, { meta: GuestMeta; tree: Directory }>();
   private readonly firstSeen = new Map<string, Date>();
 
   constructor(
     private readonly config: Config,
-    private readonly userdata: UserdataService,
+    private readonly documents: GuestDocuments,
   ) {
     this.versions = servedEc2Versions(config);
   }
 
-  /** The root (the versions directory) of `identity`'s tree. */
-  treeFor(identity: Identity): Directory {
-    let tree = this.trees.get(identity);
-    if (tree === undefined) {
-      tree = this.build(identity);
-      this.trees.set(identity, tree);
-    }
+  /**
+   * The root (the versions directory) of `identity`'s tree. A meta-data part that does not
+   * render or parse fails the whole tree with a 500 naming its file: zone, type and tags are
+   * in the identity document as well as in meta-data/, and serving them wrong is worse.
+   */
+  async treeFor(identity: Identity): Promise<Directory> {
+    const meta = await guestPart(() => this.documents.meta(identity), "meta-data");
+    const last = this.trees.get(identity);
+    if (last !== undefined && last.meta === meta) return last.tree;
+    const tree = this.build(identity, meta);
+    this.trees.set(identity, { meta, tree });
     return tree;
   }
 
-  private build(identity: Identity): Directory {
-    const document = identityDocument(
-      this.config,
-      identity,
-      this.pendingTime(identity.instance.uuid),
-    );
+  private build(identity: Identity, meta: GuestMeta): Directory {
+    const pending = this.pendingTime(identity.instance.uuid);
+    const document = identityDocument(this.config, identity, meta, pending);
     // Every version shares one subtree: the content does not differ between them here.
     const version = dir([
       ["dynamic", dir([["instance-identity", dir([["document", leaf(document)]])]])],
-      ["meta-data", metaDataTree(this.config, identity)],
+      ["meta-data", metaDataTree(this.config, identity, meta)],
       [
         "user-data",
         this.userdataLeaf(identity),
@@ -56,7 +58,7 @@ export class InstanceTrees {
         // and it renders: a listing never advertises what does not answer.
         {
           listedWhen: () =>
-            this.userdata.render(identity).then(
+            this.documents.userData(identity).then(
               (r) => r !== undefined,
               () => false,
             ),
@@ -67,7 +69,7 @@ export class InstanceTrees {
   }
 
   private userdataLeaf(identity: Identity): Leaf {
-    return computed(() => userdataReply(() => this.userdata.render(identity)));
+    return computed(() => userdataReply(() => this.documents.userData(identity)));
   }
 
   /**

@@ -3,6 +3,7 @@
  * Values are written as JSON strings, which YAML reads as double-quoted scalars, so no key or
  * name can break the document.
  */
+import { stringify } from "yaml";
 import type { PublicKey } from "../../config/config.js";
 import type { GuestLink } from "../guest-documents.js";
 
@@ -42,4 +43,16 @@ export function networkConfigYaml(links: readonly GuestLink[]): string | undefin
     );
   });
   return `${lines.join("\n")}\n`;
+}
+
+/** The keys meta-data sets itself: the meta-data part cannot replace them. */
+const OWN_KEYS = new Set(["instance-id", "local-hostname", "public-keys"]);
+
+/**
+ * The meta-data part's keys as YAML to append to meta-data (cloud-init keeps them in its
+ * instance data, where templates and jinja user-data read them); "" when there are none.
+ */
+export function extraMetaDataYaml(fields: Readonly<Record<string, unknown>>): string {
+  const extra = Object.entries(fields).filter(([key]) => !OWN_KEYS.has(key));
+  return extra.length === 0 ? "" : stringify(Object.fromEntries(extra));
 }

@@ -11,9 +11,9 @@ import { instanceId } from "../ec2/instance-id.js";
 import type { Frontend, MetadataRequest } from "../frontend.js";
 import type { GuestDocuments } from "../guest-documents.js";
 import { methodNotAllowed, serveNode } from "../serve-node.js";
-import { computed, dir, leaf, resolveNode, type Directory } from "../tree.js";
-import { USERDATA_TYPE, userdataReply } from "../userdata-reply.js";
-import { metaDataYaml, networkConfigYaml } from "./nocloud-documents.js";
+import { computed, dir, resolveNode, type Directory } from "../tree.js";
+import { guestPart, USERDATA_TYPE, userdataReply } from "../userdata-reply.js";
+import { extraMetaDataYaml, metaDataYaml } from "./nocloud-documents.js";
 
 /** The path prefix of the seed. */
 export const NOCLOUD_PREFIX = "nocloud";
@@ -42,28 +42,46 @@ export function createNoCloudFrontend(config: Config, documents: GuestDocuments)
 const EMPTY: Reply = Object.freeze({ status: 200, body: "", contentType: USERDATA_TYPE });
 
 function buildTree(config: Config, documents: GuestDocuments, identity: Identity): Directory {
-  const metaData = metaDataYaml({
-    instanceId: instanceId(config, identity),
-    hostname: identity.instance.name,
-    keys: config.publicKeys,
-  });
-  const network = networkConfigYaml(documents.links(identity));
+  const metaData = async (): Promise<Reply> => {
+    const meta = await guestPart(() => documents.meta(identity), "meta-data");
+    const own = metaDataYaml({
+      instanceId: instanceId(config, identity),
+      hostname: identity.instance.name,
+      keys: config.publicKeys,
+    });
+    return text(own + extraMetaDataYaml(meta.fields));
+  };
+  const network = async () => {
+    const part = await guestPart(() => documents.networkConfig(identity), "network-config");
+    return part && text(part.body);
+  };
   return dir([
     [
       NOCLOUD_PREFIX,
       dir([
-        ["meta-data", leaf(metaData)],
-        ["network-config", network === undefined ? undefined : leaf(network)],
+        ["meta-data", computed(metaData)],
+        // Listed only when the guest has one (the built-in needs an interface with a MAC).
+        [
+          "network-config",
+          computed(network),
+          {
+            listedWhen: () =>
+              network().then(
+                (r) => r !== undefined,
+                () => false,
+              ),
+          },
+        ],
         [
           "user-data",
           computed(async () => (await userdataReply(() => documents.userData(identity))) ?? EMPTY),
         ],
         [
           "vendor-data",
-          computed(async () => {
-            const vendor = await documents.vendorData(identity);
-            return vendor === undefined ? EMPTY : { ...text(vendor), contentType: USERDATA_TYPE };
-          }),
+          computed(
+            async () =>
+              (await userdataReply(() => documents.vendorData(identity), "vendor-data")) ?? EMPTY,
+          ),
         ],
       ]),
     ],

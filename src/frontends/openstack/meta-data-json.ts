@@ -14,15 +14,17 @@ export async function metaDataJson(
   identity: Identity,
 ): Promise<Record<string, unknown>> {
   const { instance } = identity;
+  const meta = await documents.meta(identity);
   return {
     uuid: instance.uuid,
     name: instance.name,
     hostname: instance.name,
     launch_index: 0,
-    availability_zone: await documents.availabilityZone(identity),
+    availability_zone: meta.zone,
     public_keys: Object.fromEntries(config.publicKeys.map(({ name, key }) => [name, key])),
     keys: config.publicKeys.map(({ name, key }) => ({ name, type: "ssh", data: key })),
-    meta: await documents.meta(identity),
+    // Nova's "meta" holds the instance's metadata items, which is what tags are here.
+    meta: meta.tags,
     devices: [],
   };
 }

@@ -11,7 +11,7 @@ import type { Frontend, MetadataRequest } from "../frontend.js";
 import type { GuestDocuments } from "../guest-documents.js";
 import { methodNotAllowed, serveNode } from "../serve-node.js";
 import { computed, dir, type Directory, resolveNode } from "../tree.js";
-import { userdataReply } from "../userdata-reply.js";
+import { guestPart, userdataReply } from "../userdata-reply.js";
 import { metaDataJson } from "./meta-data-json.js";
 import { networkDataJson } from "./network-data.js";
 import { hasDocument, OPENSTACK_VERSIONS } from "./openstack-versions.js";
@@ -49,15 +49,17 @@ function buildTree(config: Config, documents: GuestDocuments, identity: Identity
   const network = networkDataJson(documents.links(identity));
   // vendor-data text is handed to cloud-init as Nova does: {"cloud-init": text}; none is {}.
   const vendor = computed(async () => {
-    const text = await documents.vendorData(identity);
-    return json(text === undefined ? {} : { "cloud-init": text });
+    const part = await guestPart(() => documents.vendorData(identity), "vendor-data");
+    return json(part === undefined ? {} : { "cloud-init": part.body });
   });
   const files = (version: string) => {
     const has = (document: string) => hasDocument(version, document);
     return dir([
       [
         "meta_data.json",
-        computed(async () => json(await metaDataJson(config, documents, identity))),
+        computed(async () =>
+          json(await guestPart(() => metaDataJson(config, documents, identity), "meta-data")),
+        ),
       ],
       [
         "network_data.json",

@@ -101,8 +101,9 @@ export class Reconciler {
       for (const resolve of waiters) resolve();
       if (!this.options.watch && (this.down || this.state.complete)) break;
       if (!this.down || this.stopped) continue;
-      this.hurried = false;
-      await this.sleep(this.delay);
+      // Only a step that ran its full time allows the next early try: an early try must not
+      // start a step that the next request cuts short again.
+      if (await this.sleep(this.delay)) this.hurried = false;
       this.delay = Math.min(this.delay * 2, this.options.backoff.maxMs);
     }
     this.loaded?.();
@@ -205,15 +206,16 @@ export class Reconciler {
     this.loaded?.();
   }
 
-  /** Waits until woken, or `ms` passed. */
-  private sleep(ms?: number): Promise<void> {
+  /** Waits until woken, or `ms` passed; true when the time ran out. */
+  private sleep(ms?: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = ms === undefined ? undefined : setTimeout(() => this.wake?.(), ms);
-      this.wake = () => {
+      const end = (timedOut: boolean) => {
         clearTimeout(timer);
         this.wake = undefined;
-        resolve();
+        resolve(timedOut);
       };
+      const timer = ms === undefined ? undefined : setTimeout(() => end(true), ms);
+      this.wake = () => end(false);
       if (this.stopped) this.wake();
     });
   }

@@ -1,0 +1,75 @@
+/**
+ * Which file serves a part to a guest: the file the domain's <metadata> names, then the
+ * part's candidates by name and MAC (guest-part.ts), then the part's default. The caller
+ * adds the built-in step. Reads through the FileCache, so edits apply at once.
+ */
+import { join } from "node:path";
+import type { Config } from "../config/config.js";
+import { domainMetadataOf } from "../inventory/domain-metadata.js";
+import type { Identity } from "../inventory/instance.js";
+import type { FileCache } from "./file-cache.js";
+import { PART_ELEMENT, partCandidates, type Part } from "./guest-part.js";
+import { TemplateError } from "./template-error.js";
+
+/** Where a part comes from. */
+export type PartOrigin =
+  | { readonly kind: "file"; readonly file: string }
+  | { readonly kind: "domain-metadata"; readonly file: string }
+  | { readonly kind: "default-template"; readonly file: string }
+  | { readonly kind: "builtin" }
+  | { readonly kind: "none" };
+
+/** A template found for a part, before rendering; undefined source: the built-in step. */
+export interface FoundPart {
+  readonly origin: PartOrigin;
+  readonly source?: string;
+}
+
+/**
+ * The default of a part: user-data's is `[mdserver] default_template`; the others' are
+ * `default.vendor-data`, `default.network-config` and `default.meta-data` in userdata_dir.
+ */
+export function partDefault(config: Config, part: Part): string | undefined {
+  const { default_template, userdata_dir } = config.mdserver;
+  return part === "user-data" ? default_template : join(userdata_dir, `default.${part}`);
+}
+
+/** The files to try for `part` (after a file named by <metadata>), in order. */
+export function partFiles(config: Config, identity: Identity, part: Part): string[] {
+  const dir = config.mdserver.userdata_dir;
+  return partCandidates(part, identity.instance.name, identity.mac).map((c) => join(dir, c));
+}
+
+/**
+ * Finds the template for `part`, or undefined when no file has it (the built-in step is
+ * next). A file named by the domain's <metadata> that does not exist is an error for that
+ * guest (TemplateError), not a silent fall-back to another file.
+ */
+export async function findPart(
+  files: FileCache,
+  config: Config,
+  identity: Identity,
+  part: Part,
+  candidates: readonly string[],
+): Promise<FoundPart | undefined> {
+  const named = domainMetadataOf(identity.instance).files[PART_ELEMENT[part]];
+  if (named !== undefined) {
+    const file = join(config.mdserver.userdata_dir, named);
+    const source = await files.read(file);
+    if (source === undefined) {
+      throw new TemplateError(file, 0, 0, `named by the domain's <metadata> but not found`);
+    }
+    return { origin: { kind: "domain-metadata", file }, source };
+  }
+  for (const file of candidates) {
+    const source = await files.read(file);
+    if (source !== undefined) return { origin: { kind: "file", file }, source };
+  }
+  const fallback = partDefault(config, part);
+  if (fallback !== undefined) {
+    const source = await files.read(fallback);
+    if (source !== undefined)
+      return { origin: { kind: "default-template", file: fallback }, source };
+  }
+  return undefined;
+}
