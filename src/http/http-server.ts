@@ -10,7 +10,8 @@ import type { Logger } from "../log/logger.js";
 import { canonicalAddress } from "../util/address.js";
 import { Sampler } from "../log/sampler.js";
 import { createAccessLog } from "./access-log.js";
-import { ConnectionLimit } from "./connection-limit.js";
+import { ConnectionLimit, type Refusal } from "./connection-limit.js";
+import { IdleConnections } from "./idle-connections.js";
 import { LIMITS, type Limits } from "./limits.js";
 import { oneAtATime } from "./one-at-a-time.js";
 import { RateLimit } from "./rate-limit.js";
@@ -40,7 +41,9 @@ export const TIMEOUTS: Timeouts = {
 
 /** The limits' state, shared by every listener of one server. */
 export interface Guard {
-  readonly connections: ConnectionLimit;
+  readonly connections: ConnectionLimit<Socket>;
+  /** Keep-alive connections between requests: closed first when their client is at its limit. */
+  readonly idle: IdleConnections;
   readonly rate: RateLimit;
   /** Refused connections are logged once in a while per client, with a count. */
   readonly refusals: Sampler;
@@ -50,6 +53,7 @@ export interface Guard {
 export function createGuard(limits: Limits = LIMITS): Guard {
   return {
     connections: new ConnectionLimit(limits),
+    idle: new IdleConnections(),
     rate: new RateLimit(limits.clientRate, limits.clientBurst),
     refusals: new Sampler(1 / 60, 1),
   };
@@ -166,9 +170,13 @@ export function createHttpServer(
   server.setTimeout(timeouts.idleSocket, (socket) => socket.destroy());
   server.on("connection", (socket: Socket) => {
     const client = clientOf(socket);
-    const refused = guard.connections.admit(client);
-    if (refused === undefined)
-      return void socket.once("close", () => guard.connections.release(client));
+    const refused = admit(guard, client, socket);
+    if (refused === undefined) {
+      return void socket.once("close", () => {
+        guard.connections.release(socket);
+        guard.idle.forget(client, socket);
+      });
+    }
     socket.destroy();
     const before = guard.refusals.admit(`${client} ${refused}`);
     if (before !== undefined) {
@@ -176,7 +184,21 @@ export function createHttpServer(
       log.warn({ client, limit, refusedBefore: before }, "connection refused: limit reached");
     }
   });
+  server.on("request", (req: IncomingMessage, res: ServerResponse) =>
+    guard.idle.started(clientOf(req.socket), req.socket, res),
+  );
   return server;
+}
+
+/** Counts `socket`, closing its client's longest-idle connection if it is at its limit. */
+function admit(guard: Guard, client: string, socket: Socket): Refusal | undefined {
+  const refused = guard.connections.admit(client, socket);
+  if (refused !== "client") return refused;
+  const spare = guard.idle.takeOldest(client);
+  if (spare === undefined) return refused;
+  guard.connections.release(spare);
+  spare.destroy();
+  return guard.connections.admit(client, socket);
 }
 
 /** Starts listening; resolves with the bound address or rejects with the listen error. */
