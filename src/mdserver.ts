@@ -72,6 +72,7 @@ export async function startMdserver(
   const fallback = config.mdserver.fallback_identity
     ? fallbackIdentities(config.mdserver.hostname_prefix)
     : undefined;
+  const ec2 = createEc2Frontend(config, documents);
   const handler = createDispatcher(
     // A known address is a map read; only an unknown one waits for a refresh of the sources.
     (client) =>
@@ -79,10 +80,10 @@ export async function startMdserver(
       inventory.resolve(client).then((found) => found ?? fallback?.(client)),
     // The EC2 frontend takes every path the others do not: it comes last.
     [
-      createServiceFrontend(config),
+      createServiceFrontend(config, ec2.checkToken),
       createOpenStackFrontend(config, documents),
       createNoCloudFrontend(config, documents),
-      createEc2Frontend(config, documents),
+      ec2,
     ],
   );
 

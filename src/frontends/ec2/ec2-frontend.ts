@@ -13,13 +13,20 @@ import { InstanceTrees } from "./instance-trees.js";
 import { SessionTokens } from "./session-tokens.js";
 import { checkToken, issueToken, isTokenPath } from "./token-endpoint.js";
 
+/** The EC2 frontend, with the session-token check other frontends under its rules share. */
+export interface Ec2Frontend extends Frontend {
+  /** Throws 401 unless the request's token (or its lack, when tokens are optional) is good. */
+  checkToken(request: MetadataRequest): void;
+}
+
 /** The EC2 frontend; it answers every path the others do not take. */
-export function createEc2Frontend(config: Config, documents: GuestDocuments): Frontend {
+export function createEc2Frontend(config: Config, documents: GuestDocuments): Ec2Frontend {
   const trees = new InstanceTrees(config, documents);
   const tokens = new SessionTokens();
   const required = config.ec2.require_token;
 
   return {
+    checkToken: (request) => checkToken(request, tokens, required),
     matches: () => true,
     handle: (request: MetadataRequest): MaybePromise<Reply> => {
       const { segments } = request;
