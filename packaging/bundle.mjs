@@ -72,6 +72,12 @@ OF USE, DATA OR PROFITS, WHETHER IN AN ACTION OF CONTRACT, NEGLIGENCE OR OTHER
 TORTIOUS ACTION, ARISING OUT OF OR IN CONNECTION WITH THE USE OR PERFORMANCE OF
 THIS SOFTWARE.`;
 
+// The Apache License 2.0 (prom-client and @opentelemetry/api, for /metrics): the license file
+// must be that license; Debian ships its text, so the copyright file points there.
+const APACHE_2 = `Apache License
+Version 2.0, January 2004
+http://www.apache.org/licenses/`;
+
 /**
  * The licenses a bundled package may be under: its package.json names one (SPDX), its license
  * file must hold that text, and the copyright file names it as Debian does. A package under
@@ -81,6 +87,15 @@ const LICENSES = {
   MIT: { debian: "Expat", text: EXPAT },
   "BSD-3-Clause": { debian: "BSD-3-clause", text: BSD_3_CLAUSE },
   ISC: { debian: "ISC", text: ISC },
+  // The license text holds no notice of its own (only the appendix's "Copyright [yyyy]"
+  // template): the holders are package.json's author.
+  "Apache-2.0": {
+    debian: "Apache-2.0",
+    text: APACHE_2,
+    notice: `On Debian systems, the full text of the Apache License, Version 2.0 can be found in
+/usr/share/common-licenses/Apache-2.0.`,
+    holdersFromAuthor: true,
+  },
 };
 
 const out = process.argv[2];
@@ -139,19 +154,19 @@ License: Expat`,
     }
     used.add(meta.license);
     paragraphs.push(`Files: node_modules/${name}/*
-Copyright: ${holders(name, dir, meta, license.text).join("\n ")}
+Copyright: ${holders(name, dir, meta, license).join("\n ")}
 License: ${license.debian}
 Comment: ${name} ${meta.version}`);
   }
   for (const spdx of ["MIT", ...[...used].filter((l) => l !== "MIT").sort()]) {
-    const { debian, text } = LICENSES[spdx];
-    paragraphs.push(`License: ${debian}\n${text.replace(/^$/gm, ".").replace(/^/gm, " ")}`);
+    const { debian, text, notice = text } = LICENSES[spdx];
+    paragraphs.push(`License: ${debian}\n${notice.replace(/^$/gm, ".").replace(/^/gm, " ")}`);
   }
   return `${paragraphs.join("\n\n")}\n`;
 }
 
 /** Who holds the copyright: the license file's "Copyright" lines, else package.json's author. */
-function holders(name, dir, meta, licenseText) {
+function holders(name, dir, meta, { text: licenseText, holdersFromAuthor = false }) {
   const author = typeof meta.author === "string" ? meta.author : meta.author?.name;
   const file = readdirSync(dir).find((f) => /^licen[cs]e(\.(md|txt))?$/i.test(f));
   if (file === undefined) {
@@ -161,6 +176,10 @@ function holders(name, dir, meta, licenseText) {
   const text = readFileSync(join(dir, file), "utf8");
   if (!normalised(text).includes(normalised(licenseText))) {
     throw new Error(`${name}: ${file} is not the text of its license, ${meta.license}`);
+  }
+  if (holdersFromAuthor) {
+    if (!author) throw new Error(`${name}: package.json names no author`);
+    return [author];
   }
   // The notice runs from its "Copyright" line to the next blank line.
   const notice = /^\s*Copyright[^\n]*(\n[^\n]+)*/im.exec(text);

@@ -24,6 +24,7 @@ PACKAGES="
   shellcheck                  the shell scripts
   e2fsprogs                   the real guest: mkfs.ext4 -d builds its disk, debugfs reads it
   openssh-client              the real guest: logging in to it
+  chromium                    the status page, in a real browser (headless)
 "
 # The first word of each line is the package.
 PACKAGES=$(printf '%s\n' "$PACKAGES" | awk 'NF { print $1 }')

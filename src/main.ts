@@ -15,7 +15,9 @@ import { guestSetupCommand } from "./cli/guest-setup.js";
 import { listCommand } from "./cli/list.js";
 import { renderCommand } from "./cli/render.js";
 import { networkSetupCommand } from "./cli/network-setup.js";
+import { passwdCommand } from "./cli/passwd.js";
 import { serveCommand } from "./cli/serve.js";
+import { statusCommand } from "./cli/status.js";
 import { VERSION } from "./version.js";
 
 const COMMANDS: ReadonlyArray<Command | ArgvCommand> = [
@@ -23,9 +25,11 @@ const COMMANDS: ReadonlyArray<Command | ArgvCommand> = [
   checkConfigCommand,
   dumpConfigCommand,
   listCommand,
+  statusCommand,
   renderCommand,
   guestSetupCommand,
   networkSetupCommand,
+  passwdCommand,
 ];
 
 function usage(): string {

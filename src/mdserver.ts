@@ -1,55 +1,93 @@
 /**
  * Assembles a running mdserver from a Config: inventory and its sources, user-data, the
- * frontends, and HTTP listeners on every configured address. Used by `mdserver serve` and by
- * the tests, which start it on loopback.
+ * frontends, HTTP listeners on every configured address, and the admin listener (health,
+ * metrics, status). Used by `mdserver serve` and by the tests, which start it on loopback.
+ * reload() applies a new Config without dropping a request (see restart-keys.ts for what
+ * only a restart changes).
  */
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createAdminHandler } from "./admin/admin-handler.js";
+import { AdminMetrics } from "./admin/admin-metrics.js";
+import { GuestActivity } from "./admin/guest-activity.js";
+import { checkHealth } from "./admin/health.js";
+import { observeHandler } from "./admin/observe-handler.js";
+import { firstIdentity, statusReport } from "./admin/status-report.js";
+import type { BootReportSource } from "./boot-reports/boot-report.js";
 import type { Config } from "./config/config.js";
+import { changesNeedingRestart } from "./config/restart-keys.js";
 import { createDnsManager } from "./dns/create-dns.js";
 import type { DnsManager } from "./dns/dns-manager.js";
 import { createDispatcher } from "./frontends/dispatch.js";
 import { createEc2Frontend } from "./frontends/ec2/ec2-frontend.js";
+import { SessionTokens } from "./frontends/ec2/session-tokens.js";
+import type { Frontend } from "./frontends/frontend.js";
 import { createGuestDocuments } from "./frontends/guest-documents.js";
 import { createNoCloudFrontend } from "./frontends/nocloud/nocloud-frontend.js";
 import { createOpenStackFrontend } from "./frontends/openstack/openstack-frontend.js";
 import { createServiceFrontend } from "./frontends/service/service-frontend.js";
-import { createGuard, createHttpServer, listen, type Timeouts } from "./http/http-server.js";
+import { createGuard, type Timeouts } from "./http/http-server.js";
+import { ListenerSet } from "./http/listener-set.js";
+import type { Handler } from "./http/request.js";
 import { createSources } from "./inventory/create-sources.js";
 import { fallbackIdentities } from "./inventory/fallback-identity.js";
 import { Inventory } from "./inventory/inventory.js";
 import type { InstanceSource } from "./inventory/source.js";
-import type { Logger } from "./log/logger.js";
+import { logFailure, type Logger } from "./log/logger.js";
 import { logSetupFindings } from "./setup/log-setup-findings.js";
 import { UserdataService } from "./userdata/userdata-service.js";
+import { VERSION } from "./version.js";
 
 export interface StartOptions {
   /** Overrides mdserver.port (tests pass 0 for any free port). */
   readonly port?: number;
+  /** Overrides admin.port (tests pass 0 for any free port). */
+  readonly adminPort?: number;
   /** Overrides the sources the config names. */
   readonly sources?: readonly InstanceSource[];
   /** Overrides the HTTP time-outs (tests use short ones). */
   readonly timeouts?: Timeouts;
+  /** The boot reports the status page shows; without, its column says "—". */
+  readonly bootReports?: BootReportSource;
 }
 
 export interface RunningMdserver {
   readonly inventory: Inventory;
   /** Guest names in DNS, when dnsmasq.manage_addnhosts is on. */
   readonly dns: DnsManager | undefined;
-  /** The addresses actually bound so far (ports resolved). */
+  /** The metadata addresses bound now (ports resolved). */
   readonly bound: readonly AddressInfo[];
+  /** The admin listener's addresses bound now. */
+  readonly adminBound: readonly AddressInfo[];
+  /** What /metrics exports (the boot-report store counts its reports here). */
+  readonly metrics: AdminMetrics;
+  /**
+   * Applies `config`: new keys, template values and defaults, [service], [ec2] and listeners.
+   * Requests under way finish as they began. When a new listener cannot be bound, nothing
+   * changes and the error is thrown. Resolves with the changed keys that need a restart.
+   */
+  reload(config: Config): Promise<string[]>;
   close(): Promise<void>;
 }
 
-/** How often an address that does not exist yet (EADDRNOTAVAIL) is tried again. */
-const RETRY_BIND_MS = 2000;
+/** A handler built from one config, and what it needs closing when replaced. */
+interface Built {
+  readonly config: Config;
+  readonly handler: Handler;
+  readonly frontends: ReadonlyArray<readonly [string, Frontend]>;
+  readonly userdata: UserdataService;
+}
 
 export async function startMdserver(
   config: Config,
   log: Logger,
   options: StartOptions = {},
 ): Promise<RunningMdserver> {
-  const sources = options.sources ?? createSources(config, log);
+  const metrics = new AdminMetrics(() => countBySource(inventory));
+  const sources =
+    options.sources ??
+    createSources(config, log, {
+      observeLibvirt: (source, seconds, ok) => metrics.libvirtPass(source, seconds, ok),
+    });
   const inventory = new Inventory(
     sources,
     config.libvirt.miss_refresh_interval,
@@ -62,75 +100,102 @@ export async function startMdserver(
     (address, instance) => inventory.lookup(address)?.instance.uuid === instance.uuid,
   );
   if (dns) inventory.onChange(dns.listener);
+  // Fetch records are kept for known guests only: a guest that goes takes its record along.
+  const activity = new GuestActivity();
+  inventory.onChange((instances) => activity.forget(new Set(instances.map((i) => i.uuid))));
   await inventory.start();
   // The inventory tells only of changes; an empty start is none, yet what an earlier run
   // left in DNS must still be brought in line: the first sync is always made.
   dns?.listener(inventory.instances());
 
-  const userdata = new UserdataService(config);
-  const documents = createGuestDocuments(config, userdata);
-  const fallback = config.mdserver.fallback_identity
-    ? fallbackIdentities(config.mdserver.hostname_prefix)
-    : undefined;
-  const ec2 = createEc2Frontend(config, documents);
-  const handler = createDispatcher(
-    // A known address is a map read; only an unknown one waits for a refresh of the sources.
-    (client) =>
-      inventory.lookup(client) ??
-      inventory.resolve(client).then((found) => found ?? fallback?.(client)),
+  const tokens = new SessionTokens();
+  const build = (config: Config): Built => {
+    const userdata = new UserdataService(config, log);
+    const documents = createGuestDocuments(config, userdata);
+    const fallback = config.mdserver.fallback_identity
+      ? fallbackIdentities(config.mdserver.hostname_prefix)
+      : undefined;
     // The EC2 frontend takes every path the others do not: it comes last.
-    [
-      createServiceFrontend(config, ec2.checkToken),
-      createOpenStackFrontend(config, documents),
-      createNoCloudFrontend(config, documents),
-      ec2,
-    ],
-  );
-
-  const port = options.port ?? config.mdserver.port;
-  // One set of limits over every listen address.
+    const ec2 = createEc2Frontend(config, documents, tokens);
+    const frontends = [
+      // [service] is under [ec2]'s token rule (require_token = yes covers /service/ too).
+      ["service", createServiceFrontend(config, ec2.checkToken)],
+      ["openstack", createOpenStackFrontend(config, documents)],
+      ["nocloud", createNoCloudFrontend(config, documents)],
+      ["ec2", ec2],
+    ] as const;
+    const handler = createDispatcher(
+      // A known address is a map read; only an unknown one waits for a refresh of the sources.
+      (client) =>
+        inventory.lookup(client) ??
+        inventory.resolve(client).then((found) => found ?? fallback?.(client)),
+      frontends.map(([, frontend]) => frontend),
+    );
+    return { config, handler, frontends, userdata };
+  };
+  let current = build(config);
+  // The servers call through `current`: a reload swaps it, and a request under way keeps the
+  // handler it started with.
+  const metadataHandler = observeHandler((request) => current.handler(request), {
+    metrics,
+    activity,
+    frontendOf: (segments) => current.frontends.find(([, f]) => f.matches(segments))?.[0] ?? "none",
+    lookup: (client) => inventory.lookup(client),
+  });
+  // One set of limits over every metadata listen address (a restart changes them).
   const guard = createGuard({
     connections: config.mdserver.max_connections,
     clientConnections: config.mdserver.max_client_connections,
     clientRate: config.mdserver.client_rate,
     clientBurst: config.mdserver.client_burst,
   });
-  const servers: Server[] = [];
-  const bound: AddressInfo[] = [];
-  const timers = new Set<NodeJS.Timeout>();
-  let closed = false;
-
-  const bind = async (address: string, reported: boolean): Promise<void> => {
-    const server = createHttpServer(handler, log, options.timeouts, guard);
-    try {
-      const info = await listen(server, address, port);
-      // A retry that finished after close() must not leave a socket open.
-      if (closed) return void server.close();
-      bound.push(info);
-      servers.push(server);
-      log.info({ address, port: bound.at(-1)?.port }, "listening");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // The metadata address often appears only when libvirt's network comes up: wait for it.
-      if (code !== "EADDRNOTAVAIL" || closed) throw error;
-      if (!reported)
-        log.warn({ address, port }, "address not present yet; will keep trying to listen");
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        bind(address, true).catch((e: unknown) =>
-          log.error({ address, port, err: e }, "cannot listen"),
-        );
-      }, RETRY_BIND_MS);
-      timers.add(timer);
-    }
+  const metadata = new ListenerSet("metadata", metadataHandler, log, options.timeouts, log, guard);
+  const adminProblems: string[] = [];
+  const health = () =>
+    checkHealth({
+      sources: () => sources,
+      dns: () => dns?.health(),
+      log: () => logFailure(log),
+      listeners: () => [...metadata.waiting, ...admin.waiting, ...adminProblems],
+    });
+  const adminHandler = createAdminHandler({
+    metrics,
+    health,
+    status: () =>
+      statusReport({
+        version: VERSION,
+        instances: () => inventory.instances(),
+        origin: (instance) => current.userdata.origin(firstIdentity(instance)),
+        activity,
+        bootReports: options.bootReports,
+        health,
+      }),
+  });
+  // Scrapes and page loads are not worth an access-log line each; errors still are logged.
+  const quiet = log.child({}, { level: log.isLevelEnabled("warn") ? "warn" : log.level });
+  const admin = new ListenerSet("admin", adminHandler, log, options.timeouts, quiet);
+  const listen = async (config: Config): Promise<void> => {
+    await metadata.update(config.mdserver.listen_address, options.port ?? config.mdserver.port);
+    const { enabled, listen_address, port } = config.admin;
+    adminProblems.length = 0;
+    // The admin side is for the operator: when it cannot listen, guests are still served.
+    await admin
+      .update(enabled ? listen_address : [], options.adminPort ?? port)
+      .catch((error: unknown) => {
+        const message = `admin ${listen_address.join(",")}:${port}: ${(error as Error).message}`;
+        adminProblems.push(message);
+        log.error({ err: error, listener: "admin" }, "cannot listen");
+      });
   };
 
   try {
-    for (const address of config.mdserver.listen_address) await bind(address, false);
+    await listen(config);
   } catch (error) {
-    await closeAll(servers);
+    await metadata.close();
+    await admin.close();
     await inventory.stop();
     await dns?.stop();
+    current.userdata.close();
     throw error;
   }
 
@@ -143,38 +208,43 @@ export async function startMdserver(
   return {
     inventory,
     dns,
-    bound,
+    get bound() {
+      return metadata.bound;
+    },
+    get adminBound() {
+      return admin.bound;
+    },
+    metrics,
+    reload: async (next) => {
+      const previous = current;
+      const built = build(next);
+      try {
+        await listen(next);
+      } catch (error) {
+        built.userdata.close();
+        throw error;
+      }
+      current = built;
+      previous.userdata.close();
+      return changesNeedingRestart(previous.config, next);
+    },
     close: async () => {
-      closed = true;
       stopCheck.abort();
       await checked;
-      for (const timer of timers) clearTimeout(timer);
-      await closeAll(servers);
+      await metadata.close();
+      await admin.close();
       await inventory.stop();
       await dns?.stop();
-      userdata.close();
+      current.userdata.close();
     },
   };
 }
 
-/** How long requests in flight may take to be answered when the server stops. */
-const DRAIN_MS = 3000;
-
-/** Stops accepting, lets requests in flight be answered (for a bounded time), then closes. */
-async function closeAll(servers: readonly Server[]): Promise<void> {
-  await Promise.all(
-    servers.map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          // Keep-alive connections go as soon as they fall idle, busy ones after DRAIN_MS.
-          const idle = setInterval(() => server.closeIdleConnections(), 50);
-          const force = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
-          server.close(() => {
-            clearInterval(idle);
-            clearTimeout(force);
-            resolve();
-          });
-        }),
-    ),
-  );
+/** How many instances each source knows now (for /metrics). */
+function countBySource(inventory: Inventory): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const instance of inventory.instances()) {
+    counts.set(instance.source, (counts.get(instance.source) ?? 0) + 1);
+  }
+  return counts;
 }

@@ -12,10 +12,12 @@ import { dnsNamesByAddress } from "../dns/dns-records.js";
 import { createSources } from "../inventory/create-sources.js";
 import { Inventory } from "../inventory/inventory.js";
 import { checkSetup, describeFindings } from "../setup/setup-check.js";
+import { UserdataFileError } from "../userdata/userdata-file-error.js";
 import { UserdataService, type UserdataOrigin } from "../userdata/userdata-service.js";
 import { TemplateError } from "../userdata/template-error.js";
 import { describeOrigin } from "./describe-origin.js";
 import { EXIT, type Command } from "./command.js";
+import { formatTable } from "./format-table.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
 import { warningsToStderr } from "./stderr-logger.js";
 
@@ -38,7 +40,7 @@ export const listCommand: Command = {
     const log = warningsToStderr();
     const sources = createSources(config, log, { watch: false });
     const inventory = new Inventory(sources, 0, (message) => log.warn(message));
-    const userdata = new UserdataService(config);
+    const userdata = new UserdataService(config, log);
     const dns = createDnsBackend(config);
     let rows: string[][];
     try {
@@ -74,7 +76,7 @@ async function listRows(inventory: Inventory, userdata: UserdataService): Promis
         // An address another source also claims is served to no one: not listed.
         if (identity?.instance !== instance) continue;
         const origin = await userdata.origin(identity).catch((e: unknown) => {
-          if (e instanceof TemplateError) return e;
+          if (e instanceof TemplateError || e instanceof UserdataFileError) return e;
           throw e;
         });
         rows.push([
@@ -91,18 +93,7 @@ async function listRows(inventory: Inventory, userdata: UserdataService): Promis
   return rows;
 }
 
-function describe(origin: UserdataOrigin | TemplateError): string {
-  if (origin instanceof TemplateError) return `(error: ${origin.message})`;
+function describe(origin: UserdataOrigin | TemplateError | UserdataFileError): string {
+  if (origin instanceof Error) return `(error: ${origin.message})`;
   return describeOrigin(origin, "user-data");
-}
-
-/** Left-aligned columns two spaces apart; the last column is not padded. */
-function formatTable(rows: readonly (readonly string[])[]): string {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows
-    .map((row) =>
-      row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  "),
-    )
-    .map((line) => `${line}\n`)
-    .join("");
 }

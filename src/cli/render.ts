@@ -16,6 +16,7 @@ import { Inventory } from "../inventory/inventory.js";
 import { canonicalAddress } from "../util/address.js";
 import { PARTS, type Part } from "../userdata/guest-part.js";
 import { TemplateError } from "../userdata/template-error.js";
+import { UserdataFileError } from "../userdata/userdata-file-error.js";
 import { type RenderedPart, UserdataService } from "../userdata/userdata-service.js";
 import { VERSION } from "../version.js";
 import { EXIT, UsageError, type ArgvCommand } from "./command.js";
@@ -54,7 +55,7 @@ export const renderCommand: ArgvCommand = {
     const inventory = new Inventory(createSources(config, log, { watch: false }), 0, (m) =>
       log.warn(m),
     );
-    const userdata = new UserdataService(config);
+    const userdata = new UserdataService(config, log);
     try {
       await inventory.start();
       const identity = findGuest(inventory, args.guest);
@@ -144,7 +145,7 @@ async function print(
     "network-config": () => documents.networkConfig(identity),
     // The part as written; parsed too, so an error shows as it would to the guest.
     "meta-data": async () => {
-      const rendered = await userdata.render(identity, "meta-data");
+      const rendered = await userdata.renderText(identity, "meta-data");
       await documents.meta(identity);
       return rendered;
     },
@@ -158,11 +159,17 @@ async function print(
         process.stderr.write(`${part}: ${from}\n`);
         process.stdout.write(rendered?.body ?? "");
       } else {
-        process.stdout.write(`==> ${part}: ${from}\n${rendered?.body ?? ""}`);
-        if (rendered !== undefined && !rendered.body.endsWith("\n")) process.stdout.write("\n");
+        // Bytes (gzip user-data) are not for a terminal: --part prints them exactly.
+        const body = rendered?.body;
+        const shown =
+          typeof body === "string" || body === undefined
+            ? (body ?? "")
+            : `(${body.length} bytes, not text: served as they are; see --part ${part})`;
+        process.stdout.write(`==> ${part}: ${from}\n${shown}`);
+        if (body !== undefined && !shown.endsWith("\n")) process.stdout.write("\n");
       }
     } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
+      if (!(error instanceof TemplateError || error instanceof UserdataFileError)) throw error;
       process.stderr.write(`mdserver render: ${part}: ${error.message}\n`);
       if (only === undefined) process.stdout.write(`==> ${part}: error (500 to the guest)\n`);
       code = EXIT.failure;

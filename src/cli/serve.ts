@@ -1,7 +1,8 @@
 import { loadConfig } from "../config/load-config.js";
 import { createLogger, reopenLogFile } from "../log/logger.js";
-import { startMdserver } from "../mdserver.js";
+import { startMdserver, type RunningMdserver } from "../mdserver.js";
 import { EXIT, type Command } from "./command.js";
+import { reloadConfig } from "./reload.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
 import { handleSignals } from "./signals.js";
 
@@ -29,15 +30,26 @@ export const serveCommand: Command = {
       process.once("SIGTERM", resolve);
       process.once("SIGINT", resolve);
     });
-    // After logrotate (SIGUSR1; SIGHUP from older configs): write to the new file from now on.
+    // After logrotate (SIGUSR1): write to the new file from now on.
     const reopenLog = () => {
       reopenLogFile(log);
       log.info("log file reopened");
     };
-    const removeSignalHandlers = handleSignals(log, { reopenLog, hangup: reopenLog });
+    // SIGHUP re-reads the config and reopens the log (cli/reload.ts), one reload at a time;
+    // during start-up it only reopens the log, once stopping it does nothing.
+    let server: RunningMdserver | undefined;
+    let stopping = false;
+    let reloading = Promise.resolve();
+    const onHangup = () => {
+      reloading = reloading.then(async () => {
+        if (stopping) return;
+        if (server) await reloadConfig(config.file, server, log);
+        else reopenLogFile(log);
+      });
+    };
+    const removeSignalHandlers = handleSignals(log, { reopenLog, hangup: onHangup });
 
     log.info({ config: config.file, sources: config.mdserver.instance_source }, "starting");
-    let server;
     try {
       server = await startMdserver(config, log);
     } catch (error) {
@@ -49,6 +61,8 @@ export const serveCommand: Command = {
     }
     const signal = await stopped;
     log.info({ signal }, "stopping");
+    stopping = true;
+    await reloading;
     await server.close();
     removeSignalHandlers();
     log.flush();

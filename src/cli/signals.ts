@@ -1,8 +1,8 @@
 /**
  * What `mdserver serve` does with each signal an operator (or a careless script) may send:
  * SIGTERM and SIGINT stop it (in-flight requests are answered first), SIGUSR1 reopens the
- * log (the packaged logrotate sends it), SIGHUP for now too (what logrotate configs written for
- * the original send), and every other signal whose default would kill the process is ignored
+ * log (the packaged logrotate sends it), SIGHUP is `hangup` (serve.ts: reload the config,
+ * which reopens the log too), and every other signal whose default would kill the process is ignored
  * with a log line. A listener for SIGUSR1 also keeps Node.js from opening its inspector (a
  * debugger any local user could attach to) on 127.0.0.1:9229.
  */
@@ -31,7 +31,6 @@ export function handleSignals(
 ): () => void {
   const installed: Array<[NodeJS.Signals, () => void]> = [
     ["SIGUSR1", actions.reopenLog],
-    // One small function, so that a configuration reload can take SIGHUP over.
     ["SIGHUP", actions.hangup],
     ...IGNORED_SIGNALS.map((signal): [NodeJS.Signals, () => void] => [
       signal,

@@ -1,4 +1,5 @@
 /** The validated, frozen configuration every other module reads. */
+import type { AdminConfig } from "./sections/admin.js";
 import type { DnsmasqConfig } from "./sections/dnsmasq.js";
 import type { Ec2Config } from "./sections/ec2.js";
 import type { InstanceSectionConfig } from "./sections/instance.js";
@@ -27,5 +28,6 @@ export interface Config {
   readonly dnsmasq: DnsmasqConfig;
   readonly libvirt: LibvirtConfig;
   readonly ec2: Ec2Config;
+  readonly admin: AdminConfig;
   readonly instances: readonly StaticInstanceConfig[];
 }

@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { logfileProblem } from "./check-logfile.js";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import type { Config } from "./config.js";
+import { parseIni } from "./ini.js";
 import { parseConfig, type ParsedConfig } from "./parse-config.js";
 import { logsToStdout, mdserverSection } from "./sections/mdserver.js";
 
@@ -15,15 +16,21 @@ export const DEFAULT_CONFIG_FILE = "/etc/mdserver/mdserver.conf";
 export async function loadConfig(path: string): Promise<ParsedConfig> {
   const file = resolve(path);
   let text: string;
+  const missing: string[] = [];
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new ConfigError([{ file, message: `cannot read the config file: ${describe(error)}` }]);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+      throw new ConfigError([{ file, message: `cannot read the config file: ${describe(error)}` }]);
+    }
+    // The original (Python's configparser) ran on its defaults without a file: so does this.
+    missing.push(`${file}: no such config file: every setting has its default`);
+    text = "";
   }
   const parsed = parseConfig(file, text);
-  const { problems, warnings } = await checkPaths(parsed.config);
+  const { problems, warnings } = await checkPaths(parsed.config, text);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { config: parsed.config, warnings: [...parsed.warnings, ...warnings] };
+  return { config: parsed.config, warnings: [...missing, ...parsed.warnings, ...warnings] };
 }
 
 const DEFAULT_USERDATA_DIR = mdserverSection.parse({}).userdata_dir;
@@ -31,6 +38,7 @@ const DEFAULT_USERDATA_DIR = mdserverSection.parse({}).userdata_dir;
 /** Checks the files and directories the config names: readable, of the right kind. */
 async function checkPaths(
   config: Config,
+  text: string,
 ): Promise<{ problems: ConfigProblem[]; warnings: string[] }> {
   const problems: ConfigProblem[] = [];
   const warnings: string[] = [];
@@ -52,7 +60,13 @@ async function checkPaths(
   }
   if (default_template !== undefined) {
     const problem = await checkReadable(default_template, "file");
-    if (problem) {
+    if (problem?.startsWith("does not exist")) {
+      // The original logged this and served its built-in user-data; so does this, until it exists.
+      const line = lineOf(text, "mdserver", "default_template");
+      warnings.push(
+        `${config.file}:${line}: mdserver.default_template: ${default_template} ${problem}; the built-in user-data is served instead`,
+      );
+    } else if (problem) {
       problems.push({
         file: config.file,
         where: "mdserver.default_template",
@@ -88,6 +102,12 @@ async function checkReadable(
     if (code === "EACCES") return "is not readable by this user";
     return `cannot be checked: ${describe(error)}`;
   }
+}
+
+/** The line of `section.key` in config text (it is there: the config was read from it). */
+function lineOf(text: string, section: string, key: string): number | undefined {
+  const ini = parseIni(text);
+  return ini.ok ? ini.sections.get(section)?.entries.get(key)?.line : undefined;
 }
 
 function describe(error: unknown): string {

@@ -8,7 +8,9 @@ import type { Config, PublicKey, StaticInstanceConfig } from "./config.js";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { parseIni, type IniSection } from "./ini.js";
 import { LEGACY_KEYS } from "./legacy-keys.js";
+import { EMPTY_MEANS_UNSET, isOriginalStyle, PYTHON_LOG_LEVELS } from "./original-style.js";
 import { dnsmasqSection } from "./sections/dnsmasq.js";
+import { adminPlacementProblems, adminSection } from "./sections/admin.js";
 import { ec2Section } from "./sections/ec2.js";
 import { INSTANCE_SECTION_PREFIX, instanceSection } from "./sections/instance.js";
 import { libvirtSection } from "./sections/libvirt.js";
@@ -23,6 +25,7 @@ const SECTIONS = {
   dnsmasq: dnsmasqSection,
   libvirt: libvirtSection,
   ec2: ec2Section,
+  admin: adminSection,
 } as const;
 
 /** The names a template can refer to as {{name}}. */
@@ -58,6 +61,8 @@ export function parseConfig(file: string, text: string): ParsedConfig {
         warnings.push(
           `${file}:${entry.line}: ${name}.${key} is ignored (not used by this mdserver)`,
         );
+      } else if (entry.value.trim() === "" && EMPTY_MEANS_UNSET.get(name)?.has(key)) {
+        warnings.push(`${file}:${entry.line}: ${name}.${key} is empty: read as not set`);
       } else {
         input[key] = entry.value;
       }
@@ -144,9 +149,33 @@ export function parseConfig(file: string, text: string): ParsedConfig {
       );
     }
   }
+  const loglevel = sections.get("mdserver")?.entries.get("loglevel");
+  const python = loglevel?.value.trim().toLowerCase();
+  if (loglevel && (python === "fatal" || python === "notset")) {
+    warnings.push(
+      `${file}:${loglevel.line}: mdserver.loglevel: Python's "${python}" is read as ${PYTHON_LOG_LEVELS[python]}`,
+    );
+  }
+  if (mdserver && parts.admin) {
+    for (const { key, message } of adminPlacementProblems(parts.admin, mdserver)) {
+      const line = sections.get("admin")?.entries.get(key)?.line;
+      problems.push({ file, line, where: `admin.${key}`, message });
+    }
+  }
   if (problems.length > 0 || !mdserver) throw new ConfigError(problems);
-  const { service, dnsmasq: dnsmasqParsed, libvirt, ec2 } = parts;
-  if (!service || !dnsmasqParsed || !libvirt || !ec2) throw new ConfigError(problems);
+  const { service, dnsmasq: dnsmasqParsed, libvirt, ec2: ec2Parsed, admin } = parts;
+  if (!service || !dnsmasqParsed || !libvirt || !ec2Parsed || !admin)
+    throw new ConfigError(problems);
+  // A file written for the original keeps the instance-id its guests were given (a new one
+  // would make cloud-init redo every guest's first boot); setting [ec2] instance_id, or any
+  // other key the original lacked, opts into the stable form.
+  const original = isOriginalStyle(sections);
+  const ec2 = original ? { ...ec2Parsed, instance_id: "ip" as const } : ec2Parsed;
+  if (original) {
+    warnings.push(
+      `${file}: a config file as mdserver 0.5 wrote it: instance-id stays i-<client address>, as 0.5 served it; set [ec2] instance_id = uuid for the stable form (see README, "Upgrading from mdserver 0.5")`,
+    );
+  }
   // Relative paths are taken from the config file's directory, whatever the working directory.
   const here = (path: string) => resolve(dirname(file), path);
   const hereIfSet = (path: string | undefined) => (path === undefined ? undefined : here(path));
@@ -175,6 +204,7 @@ export function parseConfig(file: string, text: string): ParsedConfig {
     dnsmasq,
     libvirt,
     ec2,
+    admin,
     instances,
   };
   return { config: deepFreeze(config), warnings };

@@ -32,6 +32,7 @@ export function renderConfig(config: Config): string {
     section("dnsmasq", config.dnsmasq),
     section("libvirt", config.libvirt),
     section("ec2", config.ec2),
+    section("admin", config.admin),
     ...config.instances.map(({ name, ...values }) =>
       section(`${INSTANCE_SECTION_PREFIX}${name}`, values),
     ),

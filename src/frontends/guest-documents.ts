@@ -14,6 +14,7 @@ import {
 } from "../userdata/extra-meta-data.js";
 import type { RenderedPart, UserdataService } from "../userdata/userdata-service.js";
 import { availabilityZone } from "./ec2/ec2-values.js";
+import { RECENT_GUESTS, RecentCache } from "../util/recent-cache.js";
 import { networkConfigYaml } from "./nocloud/nocloud-documents.js";
 
 /** user-data as the userdata service renders it (its body is passed on untouched). */
@@ -40,9 +41,9 @@ export interface GuestDocuments {
   /** Rendered user-data; undefined when the guest has none. */
   userData(identity: Identity): Promise<RenderedPart | undefined>;
   /** vendor-data (cloud-config or a script); undefined when there is none. */
-  vendorData(identity: Identity): Promise<RenderedPart | undefined>;
+  vendorData(identity: Identity): Promise<RenderedPart<string> | undefined>;
   /** network-config (cloud-init v1 or v2): the guest's file, else DHCP on every link. */
-  networkConfig(identity: Identity): Promise<RenderedPart | undefined>;
+  networkConfig(identity: Identity): Promise<RenderedPart<string> | undefined>;
   /** Tags, zone, instance type and any other meta-data keys. */
   meta(identity: Identity): Promise<GuestMeta>;
   /** The interfaces cloud-init is to configure, in the domain's order. */
@@ -54,22 +55,24 @@ export function createGuestDocuments(config: Config, userdata: UserdataService):
   const zone = availabilityZone(config);
   // The parsed meta-data per identity, kept while its rendered text is the same: the EC2
   // frontend rebuilds a guest's tree only when this object changes.
-  const metas = new WeakMap<Identity, { body: string | undefined; meta: GuestMeta }>();
+  const metas = new RecentCache<Identity, { body: string | undefined; meta: GuestMeta }>(
+    RECENT_GUESTS,
+  );
   const links = (identity: Identity): GuestLink[] =>
     identity.instance.interfaces.flatMap((iface) =>
       iface.mac === undefined ? [] : [{ mac: iface.mac, ipv4: "dhcp" as const }],
     );
   return {
     userData: (identity) => userdata.render(identity),
-    vendorData: (identity) => userdata.render(identity, "vendor-data"),
+    vendorData: (identity) => userdata.renderText(identity, "vendor-data"),
     networkConfig: async (identity) => {
-      const own = await userdata.render(identity, "network-config");
+      const own = await userdata.renderText(identity, "network-config");
       if (own !== undefined) return own;
       const body = networkConfigYaml(links(identity));
       return body === undefined ? undefined : { origin: { kind: "builtin" }, body };
     },
     meta: async (identity) => {
-      const rendered = await userdata.render(identity, "meta-data");
+      const rendered = await userdata.renderText(identity, "meta-data");
       const last = metas.get(identity);
       if (last !== undefined && last.body === rendered?.body) return last.meta;
       const extra =

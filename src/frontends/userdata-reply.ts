@@ -1,6 +1,7 @@
 /** user-data (and the other per-guest parts) as an HTTP answer, the same in every layout. */
 import { HttpError, type Reply } from "../http/reply.js";
 import { TemplateError } from "../userdata/template-error.js";
+import { UserdataFileError } from "../userdata/userdata-file-error.js";
 import type { RenderedPart } from "../userdata/userdata-service.js";
 
 /** User-data is bytes, whatever they hold. */
@@ -26,6 +27,11 @@ export async function guestPart<T>(work: () => Promise<T>, part: string): Promis
   } catch (error) {
     if (error instanceof TemplateError) {
       throw new HttpError(500, `${part} template error: ${error.forGuest()}`, undefined, {
+        cause: error,
+      });
+    }
+    if (error instanceof UserdataFileError) {
+      throw new HttpError(500, `${part} file error: ${error.forGuest()}`, undefined, {
         cause: error,
       });
     }

@@ -12,6 +12,8 @@ export interface SourceOptions {
    * a one-shot look such as `mdserver list`.
    */
   readonly watch?: boolean;
+  /** Told after each pass of a libvirt source's loop (for /metrics). */
+  readonly observeLibvirt?: (source: string, seconds: number, ok: boolean) => void;
 }
 
 /** One source per kind named in mdserver.instance_source (libvirt: one per URI). */
@@ -29,6 +31,7 @@ export function createSources(
       case "libvirt":
         // One source per connection: each host's guests, events and faults are its own.
         for (const uri of new Set(config.libvirt.uri)) {
+          const observe = options.observeLibvirt;
           sources.push(
             new LibvirtSource({
               uri,
@@ -40,6 +43,7 @@ export function createSources(
               leaseRefreshIntervalMs: config.libvirt.lease_refresh_interval * 1000,
               watch: options.watch ?? true,
               log,
+              observe: observe && ((seconds, ok) => observe(`libvirt ${uri}`, seconds, ok)),
             }),
           );
         }

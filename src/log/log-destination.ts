@@ -31,6 +31,8 @@ export class LogDestination {
   private brokenAt = 0;
   private dropped = 0;
   private reportedFull = false;
+  /** Why lines are being dropped (for /healthz), until written again. */
+  failure: string | undefined;
 
   /** `target` is a file path, or 1 for standard output. */
   constructor(private readonly target: string | 1) {
@@ -68,6 +70,7 @@ export class LogDestination {
     const old = this.sink;
     this.broken = false;
     this.reportedFull = false;
+    this.failure = undefined;
     try {
       this.sink = this.open();
     } catch (error) {
@@ -144,13 +147,18 @@ export class LogDestination {
     this.broken = true;
     this.sink.close();
     this.brokenAt = Date.now();
+    const message = error instanceof Error ? error.message : String(error);
+    this.failure = `cannot write the log to ${this.where()}: ${message}`;
     this.complain(
-      `${error instanceof Error ? error.message : String(error)}; lines are dropped until it can be written again (retried every ${RETRY_MS / 1000} s, and on SIGUSR1 or SIGHUP)`,
+      `${message}; lines are dropped until it can be written again (retried every ${RETRY_MS / 1000} s, and on SIGUSR1 or SIGHUP)`,
     );
   }
 
   private complain(problem: string): void {
-    const where = this.target === 1 ? "standard output" : this.target;
-    process.stderr.write(`mdserver: cannot write the log to ${where}: ${problem}\n`);
+    process.stderr.write(`mdserver: cannot write the log to ${this.where()}: ${problem}\n`);
+  }
+
+  private where(): string {
+    return this.target === 1 ? "standard output" : this.target;
   }
 }

@@ -46,3 +46,9 @@ export function reopenLogFile(logger: Logger): void {
   const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
   if (stream instanceof LogDestination) stream.reopen();
 }
+
+/** Why the log is dropping lines (a write failed), or undefined while it works. */
+export function logFailure(logger: Logger): string | undefined {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
+  return stream instanceof LogDestination ? stream.failure : undefined;
+}

@@ -1,15 +1,17 @@
 /**
- * Reads small text files with a short-lived cache, so user-data requests under load do not
- * hit the disk each time while edits still show at once: a directory watch drops the cache on
- * any change, and entries expire after `maxAgeMs` anyway (for changes a watch cannot see, such
- * as the target of a symlink elsewhere, or where inotify is unavailable).
+ * Reads user-data files (safely: see safe-read.ts) with a short-lived cache, so user-data
+ * requests under load do not hit the disk each time while edits still show at once: a
+ * directory watch drops the cache on any change, and entries expire after `maxAgeMs` anyway
+ * (for changes a watch cannot see, such as the target of a symlink elsewhere, or where
+ * inotify is unavailable).
  */
-import { constants, watch, type FSWatcher } from "node:fs";
-import { open } from "node:fs/promises";
+import { watch, type FSWatcher } from "node:fs";
+import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
+import { readSafely, type FileRead } from "./safe-read.js";
 
 interface Entry {
-  readonly text: Promise<string | undefined>;
+  readonly value: Promise<unknown>;
   readonly at: number;
 }
 
@@ -17,19 +19,25 @@ export class FileCache {
   private entries = new Map<string, Entry>();
   private readonly watchers = new Map<string, FSWatcher | null>();
 
-  constructor(private readonly maxAgeMs = 5000) {}
+  /** `roots`: the directories a symlink may lead into. */
+  constructor(
+    private readonly roots: readonly string[],
+    private readonly maxAgeMs = 5000,
+  ) {}
 
-  /** The file's text, or undefined when it does not exist or is not a regular file. */
-  read(path: string): Promise<string | undefined> {
-    const now = Date.now();
-    const cached = this.entries.get(path);
-    if (cached && now - cached.at < this.maxAgeMs) return cached.text;
-    this.watchDirectory(dirname(path));
-    const text = readText(path);
-    this.entries.set(path, { text, at: now });
-    // A failed read (permissions, I/O) is not remembered: the next request tries again.
-    text.catch(() => this.entries.delete(path));
-    return text;
+  /** What is at `path`: a regular file's bytes, nothing, or something that cannot be served. */
+  read(path: string): Promise<FileRead> {
+    return this.cached(`file\0${path}`, dirname(path), () => readSafely(path, this.roots));
+  }
+
+  /** Whether `path` is a directory now (cached as files are). */
+  isDirectory(path: string): Promise<boolean> {
+    return this.cached(`dir\0${path}`, dirname(path), () =>
+      stat(path).then(
+        (info) => info.isDirectory(),
+        () => false,
+      ),
+    );
   }
 
   /** Stops watching; the cache then only expires by age. */
@@ -37,6 +45,18 @@ export class FileCache {
     for (const watcher of this.watchers.values()) watcher?.close();
     this.watchers.clear();
     this.entries.clear();
+  }
+
+  private cached<T>(key: string, dir: string, load: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const cached = this.entries.get(key);
+    if (cached && now - cached.at < this.maxAgeMs) return cached.value as Promise<T>;
+    this.watchDirectory(dir);
+    const value = load();
+    this.entries.set(key, { value, at: now });
+    // A failed load is not remembered: the next request tries again.
+    value.catch(() => this.entries.delete(key));
+    return value;
   }
 
   private watchDirectory(dir: string): void {
@@ -47,6 +67,8 @@ export class FileCache {
       });
       watcher.on("error", () => {
         watcher.close();
+        // Watched again at the next read (the directory may have been removed and made anew).
+        this.watchers.delete(dir);
         this.entries = new Map();
       });
       this.watchers.set(dir, watcher);
@@ -54,32 +76,5 @@ export class FileCache {
       // No watch possible (missing directory, no inotify): rely on the age limit.
       this.watchers.set(dir, null);
     }
-  }
-}
-
-/** Larger files are refused: user-data is small (EC2 allows 16 KiB), and memory is not endless. */
-const MAX_BYTES = 1024 * 1024;
-
-/**
- * A regular file's text, or undefined when there is no regular file at `path`. Opened without
- * blocking and checked before reading, so a FIFO or a device (say a symlink to /dev/zero)
- * placed in the directory can neither hang a thread nor fill memory.
- */
-async function readText(path: string): Promise<string | undefined> {
-  let handle;
-  try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return undefined;
-    throw error;
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) return undefined;
-    if (info.size > MAX_BYTES) throw new Error(`${path} is larger than ${MAX_BYTES} bytes`);
-    return await handle.readFile("utf8");
-  } finally {
-    await handle.close();
   }
 }

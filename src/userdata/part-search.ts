@@ -1,15 +1,16 @@
 /**
  * Which file serves a part to a guest: the file the domain's <metadata> names, then the
  * part's candidates by name and MAC (guest-part.ts), then the part's default. The caller
- * adds the built-in step. Reads through the FileCache, so edits apply at once.
+ * adds the built-in step. Reads through UserdataFiles: safely, cached, edits apply at once,
+ * and something unusable at a name the operator meant is an error, never skipped.
  */
 import { join } from "node:path";
 import type { Config } from "../config/config.js";
 import { domainMetadataOf } from "../inventory/domain-metadata.js";
 import type { Identity } from "../inventory/instance.js";
-import type { FileCache } from "./file-cache.js";
 import { PART_ELEMENT, partCandidates, type Part } from "./guest-part.js";
 import { TemplateError } from "./template-error.js";
+import type { UserdataFiles } from "./userdata-files.js";
 
 /** Where a part comes from. */
 export type PartOrigin =
@@ -19,10 +20,10 @@ export type PartOrigin =
   | { readonly kind: "builtin" }
   | { readonly kind: "none" };
 
-/** A template found for a part, before rendering; undefined source: the built-in step. */
+/** A file found for a part, before rendering; no bytes: the built-in step. */
 export interface FoundPart {
   readonly origin: PartOrigin;
-  readonly source?: string;
+  readonly bytes?: Buffer;
 }
 
 /**
@@ -46,7 +47,7 @@ export function partFiles(config: Config, identity: Identity, part: Part): strin
  * guest (TemplateError), not a silent fall-back to another file.
  */
 export async function findPart(
-  files: FileCache,
+  files: UserdataFiles,
   config: Config,
   identity: Identity,
   part: Part,
@@ -55,21 +56,19 @@ export async function findPart(
   const named = domainMetadataOf(identity.instance).files[PART_ELEMENT[part]];
   if (named !== undefined) {
     const file = join(config.mdserver.userdata_dir, named);
-    const source = await files.read(file);
-    if (source === undefined) {
+    const bytes = await files.existing(file);
+    if (bytes === undefined) {
       throw new TemplateError(file, 0, 0, `named by the domain's <metadata> but not found`);
     }
-    return { origin: { kind: "domain-metadata", file }, source };
+    return { origin: { kind: "domain-metadata", file }, bytes };
   }
-  for (const file of candidates) {
-    const source = await files.read(file);
-    if (source !== undefined) return { origin: { kind: "file", file }, source };
-  }
-  const fallback = partDefault(config, part);
-  if (fallback !== undefined) {
-    const source = await files.read(fallback);
-    if (source !== undefined)
-      return { origin: { kind: "default-template", file: fallback }, source };
-  }
-  return undefined;
+  const found = await files.find(
+    candidates,
+    partDefault(config, part),
+    part === "user-data"
+      ? "(default_template) does not exist: the built-in user-data is served instead"
+      : undefined,
+  );
+  if (found.kind === "fallback") return undefined;
+  return { origin: { kind: found.kind, file: found.file }, bytes: found.bytes };
 }

@@ -6,67 +6,114 @@ import type { Config } from "../config/config.js";
 import { instanceId } from "../frontends/ec2/instance-id.js";
 import { domainMetadataOf } from "../inventory/domain-metadata.js";
 import type { Identity } from "../inventory/instance.js";
+import { silentLogger, type Logger } from "../log/logger.js";
 import { builtinUserdata } from "./builtin-userdata.js";
 import { builtinVendorData } from "./builtin-vendor-data.js";
-import { FileCache } from "./file-cache.js";
 import type { Part } from "./guest-part.js";
 import { guestValues } from "./guest-values.js";
 import { findPart, partFiles, type FoundPart, type PartOrigin } from "./part-search.js";
 import { TemplateCache } from "./template-cache.js";
+import { TemplateError } from "./template-error.js";
 import { templateValues } from "./template-values.js";
+import { templateText } from "./userdata-content.js";
+import { UserdataFiles } from "./userdata-files.js";
+import { checkCloudConfig, checkYamlMapping } from "./yaml-check.js";
+import { RECENT_GUESTS, RecentCache } from "../util/recent-cache.js";
 
 /** Where an instance's user-data (or another part) comes from. */
 export type UserdataOrigin = PartOrigin;
 
+/**
+ * A part as served: rendered template text, or, for user-data only, a file's bytes untouched
+ * when they are not text (a gzip file: see userdata-content.ts).
+ */
+export type PartBody = string | Buffer;
+
 /** A rendered part and where it came from. */
-export interface RenderedPart {
+export interface RenderedPart<Body extends PartBody = PartBody> {
   readonly origin: UserdataOrigin;
-  readonly body: string;
+  readonly body: Body;
 }
 
-/** A rendering kept for an identity, good while its template text is the same. */
+/** A rendering kept for an identity, good while its file's bytes are the same. */
 interface Rendered extends RenderedPart {
-  readonly source: string | undefined;
+  readonly bytes: Buffer | undefined;
 }
 
 export class UserdataService {
-  private readonly files: FileCache;
+  private readonly files: UserdataFiles;
   /**
    * The last rendering per identity and part. Identities are immutable (a changed guest is a
-   * new object) and the config is frozen, so the output only changes with the template text.
+   * new object) and the config is frozen, so the output only changes with the file's bytes.
    */
-  private readonly rendered = new WeakMap<Identity, Map<Part, Rendered>>();
-  private readonly candidates = new WeakMap<Identity, Map<Part, readonly string[]>>();
+  private readonly rendered = new RecentCache<Identity, Map<Part, Rendered>>(RECENT_GUESTS);
+  private readonly candidates = new RecentCache<Identity, Map<Part, readonly string[]>>(
+    RECENT_GUESTS,
+  );
   private readonly templates = new TemplateCache();
 
   constructor(
     private readonly config: Config,
-    files = new FileCache(),
+    log: Logger = silentLogger(),
   ) {
-    this.files = files;
+    this.files = new UserdataFiles(config.mdserver, log);
   }
 
-  /** Which file (or fallback) would serve this part, without rendering it. Throws TemplateError. */
+  /**
+   * Which file (or fallback) would serve this part, without rendering it. Throws TemplateError
+   * and UserdataFileError.
+   */
   async origin(identity: Identity, part: Part = "user-data"): Promise<UserdataOrigin> {
     return (await this.find(identity, part)).origin;
   }
 
-  /** The rendered part, or undefined when the guest has none. Throws TemplateError. */
+  /**
+   * The rendered part, or undefined when the guest has none. Throws TemplateError (also for a
+   * rendering that claims YAML and is not) and UserdataFileError.
+   */
   async render(identity: Identity, part: Part = "user-data"): Promise<RenderedPart | undefined> {
     const found = await this.find(identity, part);
     if (found.origin.kind === "none") return undefined;
     let byPart = this.rendered.get(identity);
     const last = byPart?.get(part);
-    if (last && last.source === found.source && sameOrigin(last.origin, found.origin)) {
+    if (last && sameBytes(last.bytes, found.bytes) && sameOrigin(last.origin, found.origin)) {
       return { origin: found.origin, body: last.body };
     }
-    const body =
-      found.source === undefined
-        ? (this.builtin(identity, part) ?? "")
-        : this.templates.get(found.source, fileOf(found.origin)).render(this.values(identity));
+    const body = this.body(identity, part, found);
     if (byPart === undefined) this.rendered.set(identity, (byPart = new Map()));
-    byPart.set(part, { origin: found.origin, source: found.source, body });
+    byPart.set(part, { origin: found.origin, bytes: found.bytes, body });
     return { origin: found.origin, body };
+  }
+
+  /** render() of a part that is always text: every part but user-data. */
+  async renderText(
+    identity: Identity,
+    part: Exclude<Part, "user-data">,
+  ): Promise<RenderedPart<string> | undefined> {
+    const rendered = await this.render(identity, part);
+    if (rendered === undefined || typeof rendered.body === "string") {
+      return rendered as RenderedPart<string> | undefined;
+    }
+    throw new Error(`${part} rendered as bytes`);
+  }
+
+  /** The part's built-in, or its file rendered as a template (or served as bytes). */
+  private body(identity: Identity, part: Part, found: FoundPart): PartBody {
+    const file = fileOf(found.origin);
+    if (found.bytes === undefined) {
+      const builtin = this.builtin(identity, part) ?? "";
+      checkYaml(builtin, `(built-in ${part})`, part);
+      return builtin;
+    }
+    const text = templateText(found.bytes);
+    if (text === undefined) {
+      if (part === "user-data") return found.bytes;
+      // The layouts carry the other parts as text (OpenStack's vendor_data.json is JSON).
+      throw new TemplateError(file, 0, 0, `is not UTF-8 text: only user-data may be binary`);
+    }
+    const rendered = this.templates.get(text, file).render(this.values(identity));
+    checkYaml(rendered, file, part);
+    return rendered;
   }
 
   close(): void {
@@ -122,4 +169,19 @@ function fileOf(origin: UserdataOrigin): string {
 
 function sameOrigin(a: UserdataOrigin, b: UserdataOrigin): boolean {
   return a.kind === b.kind && fileOf(a) === fileOf(b);
+}
+
+/** Cheap while a file is cached (the same Buffer); a byte comparison after a re-read. */
+function sameBytes(a: Buffer | undefined, b: Buffer | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.equals(b));
+}
+
+/**
+ * What cloud-init would drop with a warning is an error here, for that guest: #cloud-config
+ * that is not a YAML mapping, and a network-config that is not one. (The meta-data part is
+ * parsed, with the same strictness, where it is used.)
+ */
+function checkYaml(text: string, file: string, part: Part): void {
+  if (part === "network-config") checkYamlMapping(text, file, "network-config");
+  else if (part !== "meta-data") checkCloudConfig(text, file);
 }

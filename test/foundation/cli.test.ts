@@ -80,7 +80,8 @@ test("dump-config shows every default and masks the password", async () => {
   assert.match(res.stdout, /^instance_source = libvirt$/m);
   assert.match(res.stdout, /^entry_order = prefix, domain, base$/m);
   assert.match(res.stdout, /^\[libvirt\]\nuri = qemu:\/\/\/system$/m);
-  assert.match(res.stdout, /^\[ec2\]\ninstance_id = uuid$/m);
+  // An original-style file keeps the original's instance-id (see test/foundation/upgrade.test.ts).
+  assert.match(res.stdout, /^\[ec2\]\ninstance_id = ip$/m);
 });
 
 test("`mdserver FILE` serves, as the original was started, and stops cleanly on SIGTERM", async (t) => {

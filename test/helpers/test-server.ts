@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { TestContext } from "node:test";
 import { loadConfig } from "../../src/config/load-config.js";
+import type { BootReportSource } from "../../src/boot-reports/boot-report.js";
 import type { Config } from "../../src/config/config.js";
 import type { InstanceSource } from "../../src/inventory/source.js";
 import { silentLogger, type Logger } from "../../src/log/logger.js";
@@ -46,6 +47,8 @@ export interface StartOptions {
   readonly timeouts?: Timeouts;
   /** Logger for the server (default: silent). */
   readonly log?: Logger;
+  /** Boot reports for the status page. */
+  readonly bootReports?: BootReportSource;
 }
 
 /**
@@ -63,8 +66,10 @@ export async function startTestServer(
   const { config } = await loadConfig(join(dir, "mdserver.conf"));
   const server = await startMdserver(config, options.log ?? silentLogger(), {
     port: 0,
+    adminPort: 0,
     sources: options.sources,
     timeouts: options.timeouts,
+    bootReports: options.bootReports,
   });
   t.after(() => server.close());
   const port = server.bound[0]?.port ?? 0;

@@ -86,7 +86,7 @@ site = lab
 const FILES = {
   "leases/.keep": "",
   "userdata/roles/web.yaml":
-    "#cloud-config\nrole: {{role}} site: {{site}} tags: {{tags['Tier']}}\n",
+    "#cloud-config\n# role: {{role}} site: {{site}} tags: {{tags['Tier']}}\n",
   "userdata/web1.yaml": "#cloud-config\nnot: chosen\n",
   "userdata/web2.yaml": "#cloud-config\nweb2: own file\n",
 };
@@ -105,7 +105,7 @@ test("<metadata> chooses the user-data file and adds values and tags", async (t)
   };
   assert.equal(
     await get("/latest/user-data", "127.0.6.1"),
-    "#cloud-config\nrole: web site: dc2 tags: front\n",
+    "#cloud-config\n# role: web site: dc2 tags: front\n",
   );
   assert.equal(await get("/latest/meta-data/tags/instance/", "127.0.6.1"), "Name\nTier");
   assert.equal(await get("/latest/meta-data/tags/instance/Tier", "127.0.6.1"), "front");
@@ -133,7 +133,7 @@ test("mdserver render: every part and its file, by name, address or MAC; --part 
     [
       `==> user-data: ${join(dir, "userdata/roles/web.yaml")} (domain <metadata>)`,
       "#cloud-config",
-      "role: web site: dc2 tags: front",
+      "# role: web site: dc2 tags: front",
       `==> vendor-data: ${join(dir, "userdata/default.vendor-data")} (default)`,
       "#cloud-config",
       "vendor: web1",

@@ -1,5 +1,6 @@
 /** The [mdserver] section: the server itself. Keys and defaults of the original come first. */
 import { z } from "zod";
+import { PYTHON_LOG_LEVELS } from "../original-style.js";
 import { addressList, bool, integer, list, oneOf, port, text } from "../values.js";
 
 /** Where instances come from; several may be combined. */
@@ -10,7 +11,12 @@ export const mdserverSection = z
   .object({
     port: port.default(80),
     listen_address: addressList.default(["169.254.169.254"]),
-    loglevel: oneOf(["debug", "info", "warning", "warn", "error", "critical"]).default("info"),
+    // Python's fatal and notset, which the original took, are read as critical and debug.
+    loglevel: oneOf(["debug", "info", "warning", "warn", "error", "critical", "fatal", "notset"])
+      .transform((level) =>
+        level === "fatal" || level === "notset" ? PYTHON_LOG_LEVELS[level] : level,
+      )
+      .default("info"),
     /** A path, or "-"/"stdout" for standard output (journald under systemd). */
     logfile: z.string().trim().default("/var/log/mdserver.log"),
     debug: bool.default(false),

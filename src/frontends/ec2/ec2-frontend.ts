@@ -19,10 +19,16 @@ export interface Ec2Frontend extends Frontend {
   checkToken(request: MetadataRequest): void;
 }
 
-/** The EC2 frontend; it answers every path the others do not take. */
-export function createEc2Frontend(config: Config, documents: GuestDocuments): Ec2Frontend {
+/**
+ * The EC2 frontend; it answers every path the others do not take. A reload passes the running
+ * server's `tokens`, so the session tokens guests hold stay good.
+ */
+export function createEc2Frontend(
+  config: Config,
+  documents: GuestDocuments,
+  tokens = new SessionTokens(),
+): Ec2Frontend {
   const trees = new InstanceTrees(config, documents);
-  const tokens = new SessionTokens();
   const required = config.ec2.require_token;
 
   return {

@@ -3,12 +3,14 @@
  * and user-data), built on first use and kept while the inventory holds that identity and its
  * meta-data part says the same: sources publish a new Identity object when anything about a
  * guest changes, the meta-data part is re-read on each request (cheap: its rendering is
- * cached), so a cached tree can never be stale, and a WeakMap lets the old one go.
+ * cached), so a cached tree can never be stale; only the guests that asked last keep theirs
+ * (RecentCache), so memory does not grow with every guest that ever booted.
  */
 import type { Config } from "../../config/config.js";
 import type { Identity } from "../../inventory/instance.js";
 import type { GuestDocuments, GuestMeta } from "../guest-documents.js";
 import { computed, dir, leaf, type Directory, type Leaf } from "../tree.js";
+import { RECENT_GUESTS, RecentCache } from "../../util/recent-cache.js";
 import { identityDocument } from "./identity-document.js";
 import { metaDataTree } from "./meta-data.js";
 import { servedEc2Versions } from "../ec2-versions.js";
@@ -20,7 +22,9 @@ const FIRST_SEEN_LIMIT = 100_000;
 /** Builds and caches identities' trees. */
 export class InstanceTrees {
   private readonly versions: readonly string[];
-  private readonly trees = new WeakMap<Identity, { meta: GuestMeta; tree: Directory }>();
+  private readonly trees = new RecentCache<Identity, { meta: GuestMeta; tree: Directory }>(
+    RECENT_GUESTS,
+  );
   private readonly firstSeen = new Map<string, Date>();
 
   constructor(

@@ -13,6 +13,7 @@ import type { GuestDocuments } from "../guest-documents.js";
 import { methodNotAllowed, serveNode } from "../serve-node.js";
 import { computed, dir, resolveNode, type Directory } from "../tree.js";
 import { guestPart, USERDATA_TYPE, userdataReply } from "../userdata-reply.js";
+import { recentlyBuilt } from "../../util/recent-cache.js";
 import { extraMetaDataYaml, metaDataYaml } from "./nocloud-documents.js";
 
 /** The path prefix of the seed. */
@@ -20,15 +21,9 @@ export const NOCLOUD_PREFIX = "nocloud";
 
 /** The NoCloud frontend: paths starting with /nocloud. */
 export function createNoCloudFrontend(config: Config, documents: GuestDocuments): Frontend {
-  const trees = new WeakMap<Identity, Directory>();
-  const treeFor = (identity: Identity): Directory => {
-    let tree = trees.get(identity);
-    if (tree === undefined) {
-      tree = buildTree(config, documents, identity);
-      trees.set(identity, tree);
-    }
-    return tree;
-  };
+  // Built on first use and kept for the guests that asked last (a changed guest is a new
+  // Identity object, so a kept tree is never stale), as the EC2 trees are.
+  const treeFor = recentlyBuilt((identity: Identity) => buildTree(config, documents, identity));
   return {
     matches: (segments) => segments[0] === NOCLOUD_PREFIX,
     handle: (request: MetadataRequest): MaybePromise<Reply> => {

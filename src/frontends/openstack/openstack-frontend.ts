@@ -12,6 +12,7 @@ import type { GuestDocuments } from "../guest-documents.js";
 import { methodNotAllowed, serveNode } from "../serve-node.js";
 import { computed, dir, type Directory, resolveNode } from "../tree.js";
 import { guestPart, userdataReply } from "../userdata-reply.js";
+import { recentlyBuilt } from "../../util/recent-cache.js";
 import { metaDataJson } from "./meta-data-json.js";
 import { networkDataJson } from "./network-data.js";
 import { hasDocument, OPENSTACK_VERSIONS } from "./openstack-versions.js";
@@ -20,17 +21,9 @@ const JSON_TYPE = "application/json";
 
 /** The OpenStack frontend: paths starting with /openstack. */
 export function createOpenStackFrontend(config: Config, documents: GuestDocuments): Frontend {
-  // Built on first use and kept while the inventory holds the identity (a changed guest is a
-  // new Identity object), as the EC2 trees are.
-  const trees = new WeakMap<Identity, Directory>();
-  const treeFor = (identity: Identity): Directory => {
-    let tree = trees.get(identity);
-    if (tree === undefined) {
-      tree = buildTree(config, documents, identity);
-      trees.set(identity, tree);
-    }
-    return tree;
-  };
+  // Built on first use and kept for the guests that asked last (a changed guest is a new
+  // Identity object, so a kept tree is never stale), as the EC2 trees are.
+  const treeFor = recentlyBuilt((identity: Identity) => buildTree(config, documents, identity));
   return {
     matches: (segments) => segments[0] === "openstack",
     handle: (request: MetadataRequest): MaybePromise<Reply> => {

@@ -46,7 +46,7 @@ import { eventMatters, type LibvirtEvent } from "./events.js";
 import { watch, type FSWatcher } from "node:fs";
 import { isLocalUri } from "./connection-uri.js";
 import { Faults } from "./faults.js";
-import { Reconciler } from "./reconciler.js";
+import { Reconciler, type PassObserver } from "./reconciler.js";
 import { VirshSession } from "./virsh-session.js";
 
 /** Retries (and event-stream restarts) while libvirt is away: 0.5 s doubling to 5 s. */
@@ -78,6 +78,8 @@ export interface LibvirtSourceOptions {
   readonly backoff?: Backoff;
   /** Domains read per pass of a load (reconciler.ts). */
   readonly batch?: number;
+  /** Told how long each pass of the loop took and whether it failed (for /metrics). */
+  readonly observe?: PassObserver | undefined;
 }
 
 /** The instances of one libvirt connection (see the module comment). */
@@ -110,6 +112,7 @@ export class LibvirtSource implements InstanceSource {
       watch,
       abort: (reason) => session.abort(reason),
       batch: options.batch,
+      observe: options.observe,
     });
   }
 

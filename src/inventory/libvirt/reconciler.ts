@@ -21,7 +21,12 @@ export interface ReconcilerOptions extends ReadContext {
   abort(reason: string): void;
   /** Domains read per pass of a load (BATCH). */
   readonly batch?: number | undefined;
+  /** Told after each pass how long it took and whether it failed (for /metrics). */
+  readonly observe?: PassObserver | undefined;
 }
+
+/** See ReconcilerOptions.observe. */
+export type PassObserver = (seconds: number, ok: boolean) => void;
 
 /** The reconcile loop of one connection (see the module comment). */
 export class Reconciler {
@@ -97,7 +102,7 @@ export class Reconciler {
     while (!this.stopped) {
       if (this.marks.size + this.urgent.size + this.queue.size === 0) await this.sleep();
       const waiters = this.waiting.splice(0);
-      if (!this.stopped) await this.pass().catch((error: unknown) => this.failed(error));
+      if (!this.stopped) await this.timedPass();
       for (const resolve of waiters) resolve();
       if (!this.options.watch && (this.down || this.state.complete)) break;
       if (!this.down || this.stopped) continue;
@@ -107,6 +112,16 @@ export class Reconciler {
       this.delay = Math.min(this.delay * 2, this.options.backoff.maxMs);
     }
     this.loaded?.();
+  }
+
+  private async timedPass(): Promise<void> {
+    const started = performance.now();
+    let ok = true;
+    await this.pass().catch((error: unknown) => {
+      ok = false;
+      this.failed(error);
+    });
+    this.options.observe?.((performance.now() - started) / 1000, ok);
   }
 
   /** Reads what is marked (one batch of a load at most), applies it, publishes the view. */
