@@ -57,16 +57,25 @@ export function oneAtATime(listener: Listener): Listener {
     if (queue !== undefined && queue.length >= MAX_WAITING) return void socket.destroy();
     if (queue === undefined) {
       waiting.set(socket, []);
-      socket.prependListener("close", cheapAborts);
-      socket.on("drain", () => {
-        // node:http resumes reading on drain; not while requests of ours still wait.
-        if ((waiting.get(socket)?.length ?? 0) > 0) stopReading(socket);
-      });
+      watch(socket);
       return run();
     }
     queue.push(run);
     stopReading(socket);
   };
+}
+
+/** Sockets whose listeners are installed (once: a keep-alive connection has many requests). */
+const watched = new WeakSet<Socket>();
+
+function watch(socket: HttpSocket): void {
+  if (watched.has(socket)) return;
+  watched.add(socket);
+  socket.prependListener("close", cheapAborts);
+  socket.on("drain", () => {
+    // node:http resumes reading on drain; not while requests of ours still wait.
+    if ((waiting.get(socket)?.length ?? 0) > 0) stopReading(socket);
+  });
 }
 
 function next(socket: Socket): void {
