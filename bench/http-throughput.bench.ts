@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const CONNECTIONS = 32;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const GOALS = { leaf: 0.75, userdata: 0.5 } as const;
 
 const MAIN = fileURLToPath(new URL("../src/main.js", import.meta.url));
@@ -41,6 +41,9 @@ listen_address = 127.0.0.1
 logfile = ${join(dir, "mdserver.log")}
 userdata_dir = ${join(dir, "userdata")}
 instance_source = static
+# wrk opens all its connections from one address: the per-client limits would refuse them.
+max_client_connections = 64
+client_rate = 0
 
 [public-keys]
 default = ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchmarkKeyBenchmarkKeyBenchmarkKey bench@host

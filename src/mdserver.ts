@@ -26,7 +26,7 @@ import { createGuestDocuments } from "./frontends/guest-documents.js";
 import { createNoCloudFrontend } from "./frontends/nocloud/nocloud-frontend.js";
 import { createOpenStackFrontend } from "./frontends/openstack/openstack-frontend.js";
 import { createServiceFrontend } from "./frontends/service/service-frontend.js";
-import type { Timeouts } from "./http/http-server.js";
+import { createGuard, type Timeouts } from "./http/http-server.js";
 import { ListenerSet } from "./http/listener-set.js";
 import type { Handler } from "./http/request.js";
 import { createSources } from "./inventory/create-sources.js";
@@ -128,12 +128,14 @@ export async function startMdserver(
       ? fallbackIdentities(config.mdserver.hostname_prefix)
       : undefined;
     // The EC2 frontend takes every path the others do not: it comes last.
+    const ec2 = createEc2Frontend(config, documents, tokens);
     const frontends: ReadonlyArray<readonly [string, Frontend]> = [
       ...(reports.frontend ? [["boot-report", reports.frontend] as const] : []),
-      ["service", createServiceFrontend(config)],
+      // [service] is under [ec2]'s token rule (require_token = yes covers /service/ too).
+      ["service", createServiceFrontend(config, ec2.checkToken)],
       ["openstack", createOpenStackFrontend(config, documents)],
       ["nocloud", createNoCloudFrontend(config, documents)],
-      ["ec2", createEc2Frontend(config, documents, tokens)],
+      ["ec2", ec2],
     ] as const;
     const handler = createDispatcher(
       // A known address is a map read; only an unknown one waits for a refresh of the sources.
@@ -153,7 +155,14 @@ export async function startMdserver(
     frontendOf: (segments) => current.frontends.find(([, f]) => f.matches(segments))?.[0] ?? "none",
     lookup: (client) => inventory.lookup(client),
   });
-  const metadata = new ListenerSet("metadata", metadataHandler, log, options.timeouts);
+  // One set of limits over every metadata listen address (a restart changes them).
+  const guard = createGuard({
+    connections: config.mdserver.max_connections,
+    clientConnections: config.mdserver.max_client_connections,
+    clientRate: config.mdserver.client_rate,
+    clientBurst: config.mdserver.client_burst,
+  });
+  const metadata = new ListenerSet("metadata", metadataHandler, log, options.timeouts, log, guard);
   const adminProblems: string[] = [];
   const health = () =>
     checkHealth({

@@ -27,12 +27,15 @@ export function observeHandler(handler: Handler, observers: Observers): Handler 
   const { metrics, activity } = observers;
   const done = (request: Request, started: bigint, status: number, error?: unknown): void => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    metrics.request(observers.frontendOf(request.segments), status, seconds);
-    if (status === 200 && request.method === "PUT" && isTokenPath(request.segments)) {
+    // A malformed path (no segments) was answered by no frontend.
+    const segments = request.segments ?? [];
+    const frontend = request.segments ? observers.frontendOf(segments) : "none";
+    metrics.request(frontend, status, seconds);
+    if (status === 200 && request.method === "PUT" && isTokenPath(segments)) {
       metrics.tokenIssued();
     }
     const identity = observers.lookup(request.client);
-    const kind = documentKind(request.segments);
+    const kind = documentKind(segments);
     const at = Date.now();
     if (identity !== undefined && kind !== undefined) {
       activity.fetched(identity.instance.uuid, kind, { at, path: request.path, status });

@@ -4,6 +4,10 @@ import { startMdserver, type RunningMdserver } from "../mdserver.js";
 import { EXIT, type Command } from "./command.js";
 import { reloadConfig } from "./reload.js";
 import { printWarnings, reportConfigError } from "./report-config-error.js";
+import { handleSignals } from "./signals.js";
+
+/** How long the log may take to be written out once the server has stopped. */
+const EXIT_GRACE_MS = 1000;
 
 export const serveCommand: Command = {
   name: "serve",
@@ -26,17 +30,24 @@ export const serveCommand: Command = {
       process.once("SIGTERM", resolve);
       process.once("SIGINT", resolve);
     });
+    // After logrotate (SIGUSR1): write to the new file from now on.
+    const reopenLog = () => {
+      reopenLogFile(log);
+      log.info("log file reopened");
+    };
     // SIGHUP re-reads the config and reopens the log (cli/reload.ts), one reload at a time;
-    // during start-up it only reopens the log.
+    // during start-up it only reopens the log, once stopping it does nothing.
     let server: RunningMdserver | undefined;
+    let stopping = false;
     let reloading = Promise.resolve();
     const onHangup = () => {
       reloading = reloading.then(async () => {
+        if (stopping) return;
         if (server) await reloadConfig(config.file, server, log);
         else reopenLogFile(log);
       });
     };
-    process.on("SIGHUP", onHangup);
+    const removeSignalHandlers = handleSignals(log, { reopenLog, hangup: onHangup });
 
     log.info({ config: config.file, sources: config.mdserver.instance_source }, "starting");
     try {
@@ -50,10 +61,14 @@ export const serveCommand: Command = {
     }
     const signal = await stopped;
     log.info({ signal }, "stopping");
-    process.off("SIGHUP", onHangup);
+    stopping = true;
     await reloading;
     await server.close();
+    removeSignalHandlers();
     log.flush();
+    // A log nobody reads (a full pipe, a broken disk) must not hold the exit: what is still
+    // waiting after a moment is given up.
+    setTimeout(() => process.exit(EXIT.ok), EXIT_GRACE_MS).unref();
     return EXIT.ok;
   },
 };

@@ -2,11 +2,12 @@
 import { constants } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { logfileProblem } from "./check-logfile.js";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import type { Config } from "./config.js";
 import { parseIni } from "./ini.js";
 import { parseConfig, type ParsedConfig } from "./parse-config.js";
-import { mdserverSection } from "./sections/mdserver.js";
+import { logsToStdout, mdserverSection } from "./sections/mdserver.js";
 
 /** Where the original and its unit files expect the configuration. */
 export const DEFAULT_CONFIG_FILE = "/etc/mdserver/mdserver.conf";
@@ -72,6 +73,15 @@ async function checkPaths(
         message: `${default_template} ${problem}`,
       });
     }
+  }
+  const { logfile } = config.mdserver;
+  const logProblem = logsToStdout(logfile) ? undefined : await logfileProblem(logfile);
+  if (logProblem) {
+    problems.push({
+      file: config.file,
+      where: "mdserver.logfile",
+      message: `${logfile} ${logProblem}`,
+    });
   }
   return { problems, warnings };
 }

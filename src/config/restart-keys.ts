@@ -7,7 +7,18 @@ import type { Config } from "./config.js";
 
 /** Keys read once at start-up, by section; "*" for every key of the section. */
 const START_UP_ONLY: Readonly<Record<string, readonly string[] | "*">> = {
-  mdserver: ["loglevel", "logfile", "debug", "instance_source", "guest_setup"],
+  mdserver: [
+    "loglevel",
+    "logfile",
+    "debug",
+    "instance_source",
+    "guest_setup",
+    // The limits are shared by every listener from start-up on.
+    "max_connections",
+    "max_client_connections",
+    "client_rate",
+    "client_burst",
+  ],
   dnsmasq: "*",
   libvirt: "*",
 };

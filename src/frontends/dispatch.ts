@@ -2,7 +2,7 @@
  * From an HTTP request to a frontend's answer: identify the client by its address, refuse
  * strangers, pick the frontend for the path.
  */
-import { forInstance, type Reply } from "../http/reply.js";
+import { forInstance, HttpError, type Reply } from "../http/reply.js";
 import type { Handler, MaybePromise, Request } from "../http/request.js";
 import type { Identity } from "../inventory/instance.js";
 import type { Frontend } from "./frontend.js";
@@ -30,15 +30,19 @@ function named(reply: Reply, instance: string): Reply {
 /** The server's request handler over `frontends`, the first whose path matches answering. */
 export function createDispatcher(identify: Identify, frontends: readonly Frontend[]): Handler {
   const answer = (request: Request, identity: Identity | undefined): MaybePromise<Reply> => {
-    // A stranger learns nothing, not even which paths exist.
+    // A stranger learns nothing, not even which paths or methods exist: identified first.
     if (identity === undefined) throw notFound();
-    const frontend = frontends.find((f) => f.matches(request.segments));
-    if (frontend === undefined) throw notFound();
-    if (!METHODS.has(request.method) && !frontend.methods?.includes(request.method))
-      throw methodNotAllowed("GET, HEAD");
     const name = identity.instance.name;
-    // Object literals of a fixed shape rather than spreads: this runs on every request.
     const { method, path, segments, headers, client, readBody } = request;
+    if (segments === undefined) {
+      throw forInstance(new HttpError(400, "bad request: malformed path"), name);
+    }
+    const frontend = frontends.find((f) => f.matches(segments));
+    // Other methods (a boot report's POST) only where a frontend takes them.
+    if (!METHODS.has(method) && !frontend?.methods?.includes(method))
+      throw forInstance(methodNotAllowed("GET, HEAD"), name);
+    if (frontend === undefined) throw notFound();
+    // Object literals of a fixed shape rather than spreads: this runs on every request.
     const asked = { method, path, segments, headers, client, readBody, identity };
     // Errors name the instance too, so the access log says who was refused.
     try {
@@ -55,10 +59,6 @@ export function createDispatcher(identify: Identify, frontends: readonly Fronten
     }
   };
   return (request: Request): MaybePromise<Reply> => {
-    // Other methods only where a frontend takes them (a boot report's POST); checked again
-    // once the frontend answering is known.
-    if (!METHODS.has(request.method) && !frontends.some((f) => f.methods?.includes(request.method)))
-      throw methodNotAllowed("GET, HEAD");
     const identity = identify(request.client);
     return identity instanceof Promise
       ? identity.then((found) => answer(request, found))

@@ -3,8 +3,9 @@ import type { Reply } from "../http/reply.js";
 import type { MaybePromise, Request } from "../http/request.js";
 import type { Identity } from "../inventory/instance.js";
 
-/** A request from a client that has been identified. */
+/** A request from a client that has been identified, for a well-formed path. */
 export interface MetadataRequest extends Request {
+  readonly segments: readonly string[];
   readonly identity: Identity;
 }
 

@@ -52,3 +52,40 @@ test("nothing is written when the level hides info", () => {
   });
   assert.deepEqual(lines, []);
 });
+
+test("a long path is written truncated, saying how long it was", () => {
+  const { log, lines } = capture("info");
+  const path = `/${"a".repeat(8191)}`;
+  createAccessLog(log)({ client: "c", instance: "i", method: "GET", path, status: 404, ms: 0 });
+  const entry = JSON.parse(lines[0] ?? "") as { path: string };
+  assert.ok(lines[0] !== undefined && lines[0].length < 600, `line of ${lines[0]?.length}`);
+  assert.ok(entry.path.startsWith("/aaaa"));
+  assert.ok(entry.path.endsWith("...(8192 characters)"));
+});
+
+test("one client's flood is sampled with a count of what was dropped; others are written", () => {
+  const { log, lines } = capture("info");
+  let now = 1_000_000;
+  const access = createAccessLog(log, () => now);
+  const line = (client: string) => ({
+    client,
+    instance: undefined,
+    method: "GET",
+    path: "/",
+    status: 404,
+    ms: 0,
+  });
+  for (let i = 0; i < 1000; i++) access(line("10.0.0.1"));
+  access(line("10.0.0.2"));
+  const written = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(written().filter((l) => l.client === "10.0.0.1").length, 200);
+  assert.equal(written().filter((l) => l.client === "10.0.0.2").length, 1);
+  now += 1000;
+  access(line("10.0.0.1"));
+  assert.equal(written().at(-1)?.dropped, 800);
+  for (let i = 0; i < 100; i++) access(line("10.0.0.1"));
+  now += 10_000;
+  access(line("10.0.0.2"));
+  const summary = written().find((l) => l.msg === "access log lines dropped");
+  assert.deepEqual(summary?.dropped, { "10.0.0.1": 81 });
+});

@@ -1,12 +1,20 @@
 /**
  * node:http serving one Handler on several addresses, with time-outs that stop a slow client
- * from holding the server, and one access-log line per request. Knows nothing of metadata.
+ * from holding the server, limits that stop a greedy one (connections per client and in total,
+ * one request at a time per connection, a request rate per client), and one access-log line
+ * per request. Knows nothing of metadata.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Logger } from "../log/logger.js";
 import { canonicalAddress } from "../util/address.js";
+import { Sampler } from "../log/sampler.js";
 import { createAccessLog } from "./access-log.js";
+import { ConnectionLimit, type Refusal } from "./connection-limit.js";
+import { IdleConnections } from "./idle-connections.js";
+import { LIMITS, type Limits } from "./limits.js";
+import { oneAtATime } from "./one-at-a-time.js";
+import { RateLimit } from "./rate-limit.js";
 import { readBody as readRequestBody } from "./read-body.js";
 import { RepeatFilter } from "./repeat-filter.js";
 import { errorReply, HttpError, type Reply } from "./reply.js";
@@ -32,8 +40,28 @@ export const TIMEOUTS: Timeouts = {
   idleSocket: 30_000,
 };
 
+/** The limits' state, shared by every listener of one server. */
+export interface Guard {
+  readonly connections: ConnectionLimit<Socket>;
+  /** Keep-alive connections between requests: closed first when their client is at its limit. */
+  readonly idle: IdleConnections;
+  readonly rate: RateLimit;
+  /** Refused connections are logged once in a while per client, with a count. */
+  readonly refusals: Sampler;
+}
+
+/** A fresh Guard for `limits`. */
+export function createGuard(limits: Limits = LIMITS): Guard {
+  return {
+    connections: new ConnectionLimit(limits),
+    idle: new IdleConnections(),
+    rate: new RateLimit(limits.clientRate, limits.clientBurst),
+    refusals: new Sampler(1 / 60, 1),
+  };
+}
+
 /** A request listener for node:http that answers with `handler`. */
-export function requestListener(handler: Handler, log: Logger) {
+export function requestListener(handler: Handler, log: Logger, rate?: RateLimit) {
   const access = createAccessLog(log);
   const failures = new RepeatFilter();
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -66,8 +94,9 @@ export function requestListener(handler: Handler, log: Logger) {
       }
       finish(reply);
     };
+    const wait = rate?.take(client) ?? 0;
+    if (wait > 0) return finish(tooMany(wait));
     const segments = pathSegments(path);
-    if (segments === undefined) return fail(new HttpError(400, "bad request: malformed path"));
     let reply;
     try {
       const readBody = (limit: number) => readRequestBody(req, limit);
@@ -80,6 +109,16 @@ export function requestListener(handler: Handler, log: Logger) {
     } else {
       finish(reply);
     }
+  };
+}
+
+/** The answer over a client's rate, made without an Error: a flood of them must cost little. */
+function tooMany(seconds: number): Reply {
+  return {
+    status: 429,
+    body: "too many requests\n",
+    contentType: "text/plain",
+    headers: { "Retry-After": String(seconds) },
   };
 }
 
@@ -99,8 +138,11 @@ function write(res: ServerResponse, method: string, reply: Reply): void {
   if (res.headersSent || res.destroyed) return;
   res.statusCode = reply.status;
   if (reply.contentType) res.setHeader("Content-Type", reply.contentType);
-  const { body } = reply;
-  res.setHeader("Content-Length", typeof body === "string" ? Buffer.byteLength(body) : body.length);
+  const body = reply.body;
+  res.setHeader(
+    "Content-Length",
+    typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength,
+  );
   if (reply.headers)
     for (const name in reply.headers) res.setHeader(name, reply.headers[name] ?? "");
   // A string body is joined to the headers in one chunk; a Buffer would go as a chunk of its own.
@@ -109,11 +151,12 @@ function write(res: ServerResponse, method: string, reply: Reply): void {
   else res.end(body);
 }
 
-/** A node:http server for `handler` with the given time-outs (not yet listening). */
+/** A node:http server for `handler` with the given time-outs and limits (not yet listening). */
 export function createHttpServer(
   handler: Handler,
   log: Logger,
   timeouts: Timeouts = TIMEOUTS,
+  guard: Guard = createGuard(),
 ): Server {
   const server = createServer(
     {
@@ -124,10 +167,40 @@ export function createHttpServer(
       // which would let a slow client stay three times longer than the limit).
       connectionsCheckingInterval: Math.max(250, Math.min(timeouts.headers, timeouts.request) / 4),
     },
-    requestListener(handler, log),
+    oneAtATime(requestListener(handler, log, guard.rate)),
   );
   server.setTimeout(timeouts.idleSocket, (socket) => socket.destroy());
+  server.on("connection", (socket: Socket) => {
+    const client = clientOf(socket);
+    const refused = admit(guard, client, socket);
+    if (refused === undefined) {
+      return void socket.once("close", () => {
+        guard.connections.release(socket);
+        guard.idle.forget(client, socket);
+      });
+    }
+    socket.destroy();
+    const before = guard.refusals.admit(`${client} ${refused}`);
+    if (before !== undefined) {
+      const limit = refused === "client" ? "max_client_connections" : "max_connections";
+      log.warn({ client, limit, refusedBefore: before }, "connection refused: limit reached");
+    }
+  });
+  server.on("request", (req: IncomingMessage, res: ServerResponse) =>
+    guard.idle.started(clientOf(req.socket), req.socket, res),
+  );
   return server;
+}
+
+/** Counts `socket`, closing its client's longest-idle connection if it is at its limit. */
+function admit(guard: Guard, client: string, socket: Socket): Refusal | undefined {
+  const refused = guard.connections.admit(client, socket);
+  if (refused !== "client") return refused;
+  const spare = guard.idle.takeOldest(client);
+  if (spare === undefined) return refused;
+  guard.connections.release(spare);
+  spare.destroy();
+  return guard.connections.admit(client, socket);
 }
 
 /** Starts listening; resolves with the bound address or rejects with the listen error. */

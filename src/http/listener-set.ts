@@ -2,12 +2,13 @@
  * The HTTP servers of one handler on a set of addresses, which a reload can change: new
  * addresses are bound before old ones are let go, and a server let go finishes the requests it
  * has (only idle connections are closed at once). An address that does not exist yet
- * (EADDRNOTAVAIL: libvirt's network not up) is tried again every RETRY_BIND_MS.
+ * (EADDRNOTAVAIL: libvirt's network not up) is tried again every RETRY_BIND_MS. Every server
+ * of a set shares one Guard: the connection and rate limits hold over all its addresses.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../log/logger.js";
-import { createHttpServer, listen, type Timeouts } from "./http-server.js";
+import { createGuard, createHttpServer, listen, type Guard, type Timeouts } from "./http-server.js";
 import type { Handler } from "./request.js";
 
 /** How often an address that does not exist yet is tried again. */
@@ -15,6 +16,12 @@ const RETRY_BIND_MS = 2000;
 
 /** How long a server let go by a reload may finish its requests before its sockets are cut. */
 const DRAIN_MS = 10_000;
+
+/** How long requests in flight may take to be answered when the server stops (SIGTERM). */
+const STOP_DRAIN_MS = 3000;
+
+/** How often a draining server closes the keep-alive connections that have fallen idle. */
+const IDLE_SWEEP_MS = 50;
 
 interface Bound {
   readonly server: Server;
@@ -34,6 +41,8 @@ export class ListenerSet {
     private readonly timeouts?: Timeouts,
     /** Where requests are logged (the access log), if not `log`. */
     private readonly requestLog: Logger = log,
+    /** The limits' state, shared by every server of the set. */
+    private readonly guard: Guard = createGuard(),
   ) {}
 
   /** The addresses bound now, ports resolved. */
@@ -69,15 +78,18 @@ export class ListenerSet {
     }
   }
 
-  /** Stops listening and closes every connection. */
-  async close(): Promise<void> {
+  /**
+   * Stops listening, lets the requests in flight be answered (for `drainMs` at most), then
+   * closes every connection.
+   */
+  async close(drainMs = STOP_DRAIN_MS): Promise<void> {
     this.closed = true;
     const keys = [...this.servers.keys(), ...this.retries.keys()];
-    await Promise.all(keys.map((k) => this.release(k, 0)));
+    await Promise.all(keys.map((k) => this.release(k, drainMs)));
   }
 
   private async bind(k: string, address: string, port: number, retry: boolean): Promise<void> {
-    const server = createHttpServer(this.handler, this.requestLog, this.timeouts);
+    const server = createHttpServer(this.handler, this.requestLog, this.timeouts, this.guard);
     try {
       const info = await listen(server, address, port);
       // A retry that finished after close() (or after its address was dropped) must not stay.
@@ -116,13 +128,19 @@ export class ListenerSet {
     return new Promise<void>((resolve) => {
       const cut = setTimeout(() => server.closeAllConnections(), drainMs);
       cut.unref();
+      // A keep-alive connection goes as soon as its answer is written, not at its time-out.
+      const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+      sweep.unref();
       server.close(() => {
         clearTimeout(cut);
+        clearInterval(sweep);
         resolve();
       });
       if (drainMs === 0) server.closeAllConnections();
       else server.closeIdleConnections();
-      if (drainMs > 0) this.log.info({ listener: this.name, key: k }, "stopped listening");
+      if (drainMs > 0 && !this.closed) {
+        this.log.info({ listener: this.name, key: k }, "stopped listening");
+      }
     });
   }
 }

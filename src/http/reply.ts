@@ -1,7 +1,7 @@
 /** What a handler answers; the HTTP layer turns it into a response. */
 export interface Reply {
   readonly status: number;
-  /** Text (sent as UTF-8) or bytes sent as they are (user-data that is not text). */
+  /** Text (sent as UTF-8) or bytes sent as they are (binary user-data, gzip). */
   readonly body: string | Uint8Array;
   readonly contentType?: string | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;

@@ -6,8 +6,11 @@ export interface Request {
   readonly method: string;
   /** The path with repeated slashes collapsed and the query string removed. */
   readonly path: string;
-  /** Path segments without empty ones; "/a/b/" gives ["a", "b"]. */
-  readonly segments: readonly string[];
+  /**
+   * Path segments without empty ones; "/a/b/" gives ["a", "b"]; undefined for a malformed
+   * path (a bad escape), which the handler answers (a stranger must not learn even that).
+   */
+  readonly segments: readonly string[] | undefined;
   readonly headers: IncomingHttpHeaders;
   /** The TCP peer address, canonical form: the only thing that identifies a guest. */
   readonly client: string;

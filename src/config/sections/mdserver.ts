@@ -1,7 +1,7 @@
 /** The [mdserver] section: the server itself. Keys and defaults of the original come first. */
 import { z } from "zod";
 import { PYTHON_LOG_LEVELS } from "../original-style.js";
-import { addressList, bool, httpUrl, list, oneOf, port, text } from "../values.js";
+import { addressList, bool, httpUrl, integer, list, oneOf, port, text } from "../values.js";
 
 /** Where instances come from; several may be combined. */
 export const INSTANCE_SOURCES = ["libvirt", "static"] as const;
@@ -47,6 +47,11 @@ export const mdserverSection = z
     boot_reports_file: text.default("/var/lib/mdserver/boot-reports.json"),
     /** Put the metadata address(es) on the bridge of every served libvirt network. */
     manage_address: bool.default(false),
+    /** Limits that keep one guest from denying service to the others (src/http/limits.ts). */
+    max_connections: integer(1, 1_000_000, "connections").default(1000),
+    max_client_connections: integer(1, 1_000_000, "connections").default(16),
+    client_rate: integer(0, 1_000_000, "requests per second").default(100),
+    client_burst: integer(1, 1_000_000, "requests").default(200),
   })
   .strict();
 

@@ -13,6 +13,12 @@ import { InstanceTrees } from "./instance-trees.js";
 import { SessionTokens } from "./session-tokens.js";
 import { checkToken, issueToken, isTokenPath } from "./token-endpoint.js";
 
+/** The EC2 frontend, with the session-token check other frontends under its rules share. */
+export interface Ec2Frontend extends Frontend {
+  /** Throws 401 unless the request's token (or its lack, when tokens are optional) is good. */
+  checkToken(request: MetadataRequest): void;
+}
+
 /**
  * The EC2 frontend; it answers every path the others do not take. A reload passes the running
  * server's `tokens`, so the session tokens guests hold stay good.
@@ -21,11 +27,12 @@ export function createEc2Frontend(
   config: Config,
   documents: GuestDocuments,
   tokens = new SessionTokens(),
-): Frontend {
+): Ec2Frontend {
   const trees = new InstanceTrees(config, documents);
   const required = config.ec2.require_token;
 
   return {
+    checkToken: (request) => checkToken(request, tokens, required),
     matches: () => true,
     handle: (request: MetadataRequest): MaybePromise<Reply> => {
       const { segments } = request;

@@ -7,7 +7,14 @@ import { methodNotAllowed, serveNode } from "../serve-node.js";
 import { dir, leaf, resolveNode } from "../tree.js";
 import { servedEc2Versions } from "../ec2-versions.js";
 
-export function createServiceFrontend(config: Config): Frontend {
+/**
+ * The /service/ frontend. `checkToken` is the EC2 frontend's: /service/ shares the EC2 address
+ * and port, so `[ec2] require_token = yes` covers it too.
+ */
+export function createServiceFrontend(
+  config: Config,
+  checkToken: (request: MetadataRequest) => void,
+): Frontend {
   const { name, type, version } = config.service;
   const tree = dir([
     [
@@ -24,6 +31,7 @@ export function createServiceFrontend(config: Config): Frontend {
     matches: (segments) => segments[0] === "service",
     handle: (request: MetadataRequest): MaybePromise<Reply> => {
       if (request.method === "PUT") throw methodNotAllowed("GET, HEAD");
+      checkToken(request);
       return serveNode(resolveNode(tree, request.segments));
     },
   };

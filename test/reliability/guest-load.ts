@@ -1,0 +1,107 @@
+/**
+ * What the reliability tests measure while an attacker runs: the server's resident memory (from
+ * /proc, by its PID) and how long a well-behaved guest waits for its answers.
+ */
+import { readFile } from "node:fs/promises";
+import { connect, type Socket } from "node:net";
+import { send } from "../helpers/http-client.js";
+
+/** Resident set size of process `pid`, in MB (0 once it is gone). */
+export async function rssMb(pid: number): Promise<number> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    const match = /VmRSS:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** What a well-behaved guest saw: each request's latency (ms) and status (0: no answer). */
+export interface GuestRecord {
+  readonly latencies: number[];
+  readonly statuses: number[];
+  /** The largest RSS seen while it ran, in MB. */
+  maxRssMb: number;
+}
+
+/** The p-th percentile (0..100) of `values`. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
+}
+
+/**
+ * A guest at `from` asking `path` every `everyMs` (one request at a time, a fresh connection
+ * each) until `stop` resolves, while the server's RSS is sampled. Bounded: at most 2,000 asks.
+ */
+export async function politeGuest(
+  port: number,
+  from: string,
+  path: string,
+  pid: number,
+  stop: Promise<void>,
+  everyMs = 50,
+): Promise<GuestRecord> {
+  const record: GuestRecord = { latencies: [], statuses: [], maxRssMb: 0 };
+  let stopped = false;
+  void stop.then(() => (stopped = true));
+  for (let i = 0; i < 2000 && !stopped; i++) {
+    const started = performance.now();
+    const status = await send({ port, from, path }).then(
+      (r) => r.status,
+      () => 0,
+    );
+    record.latencies.push(performance.now() - started);
+    record.statuses.push(status);
+    record.maxRssMb = Math.max(record.maxRssMb, await rssMb(pid));
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return record;
+}
+
+/**
+ * `connections` sockets from `from`, each writing `perSend` pipelined GETs of `path` per write
+ * for `durationMs`, reading the answers only when `read` is set. Resolves when it is over and
+ * every socket is closed; also counts the answer bytes that were read.
+ */
+export async function pipeliningFlood(options: {
+  port: number;
+  from: string;
+  path: string;
+  connections: number;
+  perSend: number;
+  durationMs: number;
+  read: boolean;
+}): Promise<{ writes: number; bytesRead: number }> {
+  const chunk = Buffer.from(
+    `GET ${options.path} HTTP/1.1\r\nHost: x\r\n\r\n`.repeat(options.perSend),
+    "latin1",
+  );
+  const deadline = Date.now() + options.durationMs;
+  let writes = 0;
+  let bytesRead = 0;
+  const one = (): Promise<void> =>
+    new Promise((resolve) => {
+      const socket: Socket = connect({
+        port: options.port,
+        host: "127.0.0.1",
+        localAddress: options.from,
+      });
+      socket.on("error", () => undefined);
+      socket.on("close", () => resolve());
+      if (options.read) socket.on("data", (d: Buffer) => (bytesRead += d.length));
+      else socket.pause();
+      const pump = (): void => {
+        // Bounded by time and by count.
+        for (let i = 0; i < 100_000 && Date.now() < deadline && !socket.destroyed; i++) {
+          writes++;
+          if (!socket.write(chunk)) return void socket.once("drain", pump);
+        }
+      };
+      socket.on("connect", pump);
+      setTimeout(() => socket.destroy(), Math.max(0, deadline - Date.now()));
+    });
+  await Promise.all(Array.from({ length: options.connections }, one));
+  return { writes, bytesRead };
+}
