@@ -205,9 +205,8 @@ export async function startMdserver(
   const stopManaging = config.mdserver.manage_address
     ? await manageAddresses(config, log)
     : undefined;
-  try {
-    await listen(config);
-  } catch (error) {
+  /** Everything started above, in the order it is to stop. */
+  const stopAll = async (): Promise<void> => {
     await stopManaging?.();
     await metadata.close();
     await admin.close();
@@ -215,6 +214,11 @@ export async function startMdserver(
     await dns?.stop();
     current.userdata.close();
     await reports.close();
+  };
+  try {
+    await listen(config);
+  } catch (error) {
+    await stopAll();
     throw error;
   }
 
@@ -251,13 +255,7 @@ export async function startMdserver(
     close: async () => {
       stopCheck.abort();
       await checked;
-      await stopManaging?.();
-      await metadata.close();
-      await admin.close();
-      await inventory.stop();
-      await dns?.stop();
-      current.userdata.close();
-      await reports.close();
+      await stopAll();
     },
   };
 }
