@@ -1,7 +1,8 @@
 /**
  * Reads user-data files (safely: see safe-read.ts) with a short-lived cache, so user-data
  * requests under load do not hit the disk each time while edits still show at once: a
- * directory watch drops the cache on any change, and entries expire after `maxAgeMs` anyway
+ * change in a directory drops what was read there (a watch per directory), and entries expire
+ * after `maxAgeMs` anyway
  * (for changes a watch cannot see, such as the target of a symlink elsewhere, or where
  * inotify is unavailable).
  */
@@ -13,10 +14,12 @@ import { readSafely, type FileRead } from "./safe-read.js";
 interface Entry {
   readonly value: Promise<unknown>;
   readonly at: number;
+  /** The directory whose changes make it stale. */
+  readonly dir: string;
 }
 
 export class FileCache {
-  private entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Entry>();
   private readonly watchers = new Map<string, FSWatcher | null>();
 
   /** `roots`: the directories a symlink may lead into. */
@@ -30,9 +33,12 @@ export class FileCache {
     return this.cached(`file\0${path}`, dirname(path), () => readSafely(path, this.roots));
   }
 
-  /** Whether `path` is a directory now (cached as files are). */
+  /**
+   * Whether `path` is a directory now (cached as files are). Its own watch tells when it goes:
+   * a watch of its parent would also fire for every write beside it (a log file, say).
+   */
   isDirectory(path: string): Promise<boolean> {
-    return this.cached(`dir\0${path}`, dirname(path), () =>
+    return this.cached(`dir\0${path}`, path, () =>
       stat(path).then(
         (info) => info.isDirectory(),
         () => false,
@@ -53,7 +59,7 @@ export class FileCache {
     if (cached && now - cached.at < this.maxAgeMs) return cached.value as Promise<T>;
     this.watchDirectory(dir);
     const value = load();
-    this.entries.set(key, { value, at: now });
+    this.entries.set(key, { value, at: now, dir });
     // A failed load is not remembered: the next request tries again.
     value.catch(() => this.entries.delete(key));
     return value;
@@ -62,19 +68,22 @@ export class FileCache {
   private watchDirectory(dir: string): void {
     if (this.watchers.has(dir)) return;
     try {
-      const watcher = watch(dir, { persistent: false }, () => {
-        this.entries = new Map();
-      });
+      const watcher = watch(dir, { persistent: false }, () => this.forget(dir));
       watcher.on("error", () => {
         watcher.close();
         // Watched again at the next read (the directory may have been removed and made anew).
         this.watchers.delete(dir);
-        this.entries = new Map();
+        this.forget(dir);
       });
       this.watchers.set(dir, watcher);
     } catch {
       // No watch possible (missing directory, no inotify): rely on the age limit.
       this.watchers.set(dir, null);
     }
+  }
+
+  /** Drops what was read in `dir`: something there changed. */
+  private forget(dir: string): void {
+    for (const [key, entry] of this.entries) if (entry.dir === dir) this.entries.delete(key);
   }
 }
