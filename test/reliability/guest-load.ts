@@ -17,6 +17,32 @@ export async function rssMb(pid: number): Promise<number> {
   }
 }
 
+/**
+ * Requests for `path`, back to back, one connection at a time from each address of `from` (an
+ * address listed twice runs two such loops), until `ms` have passed or `until()` is true;
+ * answers are not checked. Returns how many were sent.
+ */
+export async function hammer(options: {
+  port: number;
+  from: readonly string[];
+  path: string;
+  ms: number;
+  until?: () => boolean;
+}): Promise<number> {
+  const deadline = Date.now() + options.ms;
+  const over = () => Date.now() >= deadline || (options.until?.() ?? false);
+  let sent = 0;
+  await Promise.all(
+    options.from.map(async (from) => {
+      for (let i = 0; i < 100_000 && !over(); i++) {
+        await send({ port: options.port, from, path: options.path }).catch(() => undefined);
+        sent++;
+      }
+    }),
+  );
+  return sent;
+}
+
 /** What a well-behaved guest saw: each request's latency (ms) and status (0: no answer). */
 export interface GuestRecord {
   readonly latencies: number[];
