@@ -20,6 +20,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { writeGeneratedNode } from "../test/helpers/generated-node.js";
 import { floodInChild } from "../test/reliability/flood-child.js";
@@ -79,9 +80,25 @@ base_dir = ${dir}
 `;
 }
 
-/** Starts a server process and waits for guest 0 to be answered (60 s at most). */
-async function startServer(command: readonly string[], port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, command, { stdio: ["ignore", "ignore", "inherit"] });
+/** Lines of a server's stderr saying its log buffer was full, by server; counted, not shown. */
+const logFull = new Map<string, number>();
+
+/**
+ * Starts a server process and waits for guest 0 to be answered (60 s at most). Its stderr is
+ * passed on, but for the "not written fast enough" lines of its log, which are counted.
+ */
+async function startServer(
+  name: string,
+  command: readonly string[],
+  port: number,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, command, { stdio: ["ignore", "ignore", "pipe"] });
+  if (child.stderr) {
+    createInterface({ input: child.stderr }).on("line", (line) => {
+      if (!/not written fast enough/.test(line)) return void process.stderr.write(`${line}\n`);
+      logFull.set(name, (logFull.get(name) ?? 0) + 1);
+    });
+  }
   const deadline = Date.now() + 60_000;
   for (let i = 0; i < 600 && Date.now() < deadline && child.exitCode === null; i++) {
     const agent = new Agent();
@@ -198,19 +215,27 @@ try {
   mkdirSync(join(dir, "userdata"));
   const staticPort = await freePort();
   writeFileSync(join(dir, "static.conf"), staticConfig(staticPort, dir));
-  const md = await startServer([MAIN, "serve", "--config", join(dir, "static.conf")], staticPort);
+  const md = await startServer(
+    "mdserver static",
+    [MAIN, "serve", "--config", join(dir, "static.conf")],
+    staticPort,
+  );
   children.push(md);
   const uri = await writeGeneratedNode(dir, GUESTS + 1);
   const libvirtPort = await freePort();
   writeFileSync(join(dir, "libvirt.conf"), libvirtConfig(libvirtPort, dir, uri));
-  const lv = await startServer([MAIN, "serve", "--config", join(dir, "libvirt.conf")], libvirtPort);
+  const lv = await startServer(
+    "mdserver libvirt",
+    [MAIN, "serve", "--config", join(dir, "libvirt.conf")],
+    libvirtPort,
+  );
   children.push(lv);
   // The bare server gets the very answers mdserver gave guest 0.
   const sample = await boot(staticPort, guestAddress(0));
   const answersFile = join(dir, "answers.json");
   writeFileSync(answersFile, JSON.stringify(Object.fromEntries(sample.answers)));
   const barePort = await freePort();
-  const bare = await startServer([BARE, String(barePort), answersFile], barePort);
+  const bare = await startServer("bare node:http", [BARE, String(barePort), answersFile], barePort);
   children.push(bare);
 
   const targets: Target[] = [
@@ -250,6 +275,9 @@ try {
     process.stdout.write(
       `all at once, mdserver ${source} total / bare total: ${ratio.toFixed(2)} (goal <= 1.5)\n`,
     );
+  }
+  for (const [name, count] of logFull) {
+    process.stdout.write(`${name}: its log buffer was full ${count} times (lines dropped)\n`);
   }
   process.stdout.write(`load average after: ${loadavg()}\n`);
 } finally {
