@@ -106,11 +106,10 @@ export class LibvirtSource implements InstanceSource {
       uri,
       networks,
       baseDir,
-      run: (command) => session.run(command),
+      session,
       faults: this.faults,
       backoff: this.backoff,
       watch,
-      abort: (reason) => session.abort(reason),
       batch: options.batch,
       observe: options.observe,
     });

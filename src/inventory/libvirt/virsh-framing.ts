@@ -105,6 +105,22 @@ export class VirshFramer {
 }
 
 /**
+ * Cuts the output of several commands sent as one (their lines joined, one pair of markers
+ * after the last) into one output each, at the prompt virsh shows before reading each
+ * command, which readline echoes with the command. Undefined when the output does not look
+ * like that (a virsh without readline's echo). A prompt inside an output cannot be taken for
+ * one: XML escapes ">", and every output ends with a newline.
+ */
+export function cutOutputs(output: string, commands: readonly string[]): string[] | undefined {
+  const parts = output.split(/(?<=\n)virsh > /);
+  if (parts.length !== commands.length) return undefined;
+  const outputs = parts.map((part, i) =>
+    part.startsWith(`${commands[i]}\n`) ? part.slice(commands[i]!.length + 1) : undefined,
+  );
+  return outputs.every((o) => o !== undefined) ? outputs : undefined;
+}
+
+/**
  * Quotes one argument for virsh's command-line parser: a backslash before every character
  * that is not plainly safe. Names with control characters cannot be sent on one line.
  */
