@@ -9,8 +9,8 @@ import type { DomainRef, ReadContext } from "./libvirt-reads.js";
 import { buildView, portKey, type NetworkState } from "./libvirt-view.js";
 import type { DomainInfo } from "./libvirt-xml.js";
 
-/** Domains read in one pass of a load: what an event or an asking guest may wait behind. */
-export const BATCH = 256;
+/** Told after each pass how long it took and whether it failed (for /metrics). */
+export type PassObserver = (seconds: number, ok: boolean) => void;
 
 /** What the loop reads from and reports to. */
 export interface ReconcilerOptions extends ReadContext {
@@ -19,14 +19,10 @@ export interface ReconcilerOptions extends ReadContext {
   readonly backoff: Backoff;
   /** Keep going (retries, marks); off for a one-shot look: one load, then stop. */
   readonly watch: boolean;
-  /** Domains read per pass of a load (BATCH). */
+  /** Domains read per pass of a load (default 256): what an event or asking guest may wait behind. */
   readonly batch?: number | undefined;
-  /** Told after each pass how long it took and whether it failed (for /metrics). */
   readonly observe?: PassObserver | undefined;
 }
-
-/** See ReconcilerOptions.observe. */
-export type PassObserver = (seconds: number, ok: boolean) => void;
 
 /** The reconcile loop of one connection (see the module comment). */
 export class Reconciler {
@@ -108,7 +104,14 @@ export class Reconciler {
     while (!this.stopped) {
       if (this.marks.size + this.urgent.size + this.queue.size === 0) await this.sleep();
       const waiters = this.waiting.splice(0);
-      if (!this.stopped) await this.timedPass();
+      const started = performance.now();
+      const ok =
+        this.stopped ||
+        (await this.pass().then(
+          () => true,
+          (e) => this.failed(e),
+        ));
+      this.options.observe?.((performance.now() - started) / 1000, ok);
       for (const resolve of waiters) resolve();
       if (!this.options.watch && (this.down || this.complete)) break;
       if (!this.down || this.stopped) continue;
@@ -118,16 +121,6 @@ export class Reconciler {
       this.delay = Math.min(this.delay * 2, this.options.backoff.maxMs);
     }
     this.loaded?.();
-  }
-
-  private async timedPass(): Promise<void> {
-    const started = performance.now();
-    let ok = true;
-    await this.pass().catch((error: unknown) => {
-      ok = false;
-      this.failed(error);
-    });
-    this.options.observe?.((performance.now() - started) / 1000, ok);
   }
 
   /** Reads what is marked (one batch of a load at most), applies it, publishes the view. */
@@ -163,10 +156,13 @@ export class Reconciler {
     // Events name domains: known ones are read by UUID, others by name (found by listing if
     // not readable so).
     const named = marks.flatMap((m) => (m.startsWith("domain ") ? [m.slice(7)] : []));
-    const size = this.options.batch ?? BATCH;
-    const batch = take(this.urgent, size);
-    batch.push(...take(this.queue, size - batch.length));
-    const refs = [...named.map((name) => ({ uuid: this.uuids.get(name), name })), ...batch];
+    const refs = named.map((name): DomainRef => ({ uuid: this.uuids.get(name), name }));
+    for (const queue of [this.urgent, this.queue])
+      for (const [uuid, ref] of queue) {
+        if (refs.length >= named.length + (this.options.batch ?? 256)) break;
+        refs.push(ref);
+        queue.delete(uuid);
+      }
     for (const [ref, info] of await readDomains(ctx, refs))
       changed = this.apply(ref, info) || changed;
     if (this.loading && this.queue.size + this.urgent.size === 0) {
@@ -264,10 +260,10 @@ export class Reconciler {
   /**
    * A pass failed (libvirt stopped, hung, or a read broke): logged once; the virsh session ends
    * and everything sent to it fails now, so nothing waits behind a dead one; what was queued is
-   * dropped, and a full load follows the backoff.
+   * dropped, and a full load follows the backoff. Returns false (the pass did not work).
    */
-  private failed(error: unknown): void {
-    if (this.stopped) return;
+  private failed(error: unknown): false {
+    if (this.stopped) return false;
     const message = error instanceof Error ? error.message : String(error);
     const { faults, uri, session } = this.options;
     faults.raise("connection", `cannot read libvirt at ${uri}: ${message}`);
@@ -277,6 +273,7 @@ export class Reconciler {
     for (const marks of [this.marks, this.asking, this.urgent, this.queue]) marks.clear();
     this.marks.add("all");
     this.loaded?.();
+    return false;
   }
 
   /** Waits until woken, or `ms` passed; true when the time ran out. */
@@ -292,15 +289,4 @@ export class Reconciler {
       if (this.stopped) this.wake();
     });
   }
-}
-
-/** Takes up to `n` entries from the front of `map`. */
-function take<T>(map: Map<string, T>, n: number): T[] {
-  const taken: T[] = [];
-  for (const [key, value] of map) {
-    if (taken.length >= n) break;
-    taken.push(value);
-    map.delete(key);
-  }
-  return taken;
 }
