@@ -2,6 +2,8 @@
  * mdserver's command line: `mdserver <command> [--config FILE]`, and the original's form
  * `mdserver FILE` (how its unit files start it), which means `mdserver serve --config FILE`.
  */
+// First: the heap settings apply to everything loaded after them.
+import "./v8-memory.js";
 import { checkConfigCommand } from "./cli/check-config.js";
 import {
   EXIT,

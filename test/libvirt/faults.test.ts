@@ -165,11 +165,10 @@ async function reconcileLoop(t: TestContext) {
     uri,
     networks: ["mds"],
     baseDir: join(dir, "leases"),
-    run: (command) => session.run(command),
+    session,
     faults,
     backoff: { initialMs: 100, maxMs: 400 },
     watch: true,
-    abort: (reason) => session.abort(reason),
   });
   await loop.start({ publish: () => {} });
   t.after(async () => {

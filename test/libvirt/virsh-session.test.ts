@@ -31,6 +31,16 @@ test("pipelined commands are answered in order, each with its own output and err
   assert.equal(uuid?.output.trim(), ALPHA.uuid);
 });
 
+test("a batch: each command's own output; one that fails gets its own errors", async (t) => {
+  const virsh = session(t);
+  const commands = [`dumpxml ${ALPHA.name}`, "dumpxml no-such-domain", `domuuid ${ALPHA.name}`];
+  const [xml, missing, uuid] = await virsh.runAll(commands);
+  assert.match(xml?.output ?? "", /^<domain type='test' id='\d+'>\n[\s\S]*<\/domain>\n$/);
+  assert.deepEqual(xml?.errors, []);
+  assert.deepEqual(missing, { output: "", errors: ["failed to get domain 'no-such-domain'"] });
+  assert.equal(uuid?.output, `${ALPHA.uuid}\n`);
+});
+
 test("hundreds of pipelined commands take one virsh, not one each", async (t) => {
   const virsh = session(t);
   const started = performance.now();

@@ -11,7 +11,9 @@ import type { Faults } from "./faults.js";
 import { parseDnsmasqLeases, parseLeaseStatus, parseVirshLeases } from "./leases.js";
 import { portKey, type NetworkState } from "./libvirt-view.js";
 import { LibvirtXmlError, parseDomainXml, parseNetworkXml, parsePortXml } from "./libvirt-xml.js";
+import type { DomainInfo } from "./libvirt-xml.js";
 import { virshArg, type VirshReply } from "./virsh-framing.js";
+import type { VirshSession } from "./virsh-session.js";
 
 /** libvirt answered a command with an error about what it named. */
 export class LibvirtCommandError extends Error {
@@ -25,9 +27,14 @@ export interface ReadContext {
   readonly networks: readonly string[];
   /** dnsmasq.base_dir: lease files, read only for a local URI. */
   readonly baseDir: string;
-  /** Runs one virsh command. */
-  readonly run: (command: string) => Promise<VirshReply>;
+  readonly session: Pick<VirshSession, "run" | "runAll" | "abort">;
   readonly faults: Faults;
+}
+
+/** A domain to read: by its UUID, or by its name (a shorter command: see runAll). */
+export interface DomainRef {
+  readonly uuid?: string;
+  readonly name?: string;
 }
 
 /** True for an error about one domain or network (an error reply, bad XML), not the connection. */
@@ -48,7 +55,10 @@ const UNREACHABLE =
 
 /** A command's output; undefined when its error matches `absent`; throws otherwise. */
 async function output(ctx: ReadContext, command: string, ...absent: RegExp[]) {
-  const { errors, output } = await ctx.run(command);
+  return check(command, await ctx.session.run(command), absent);
+}
+
+function check(command: string, { errors, output }: VirshReply, absent: readonly RegExp[]) {
   const message = `"${command}": ${errors.join("; ")}`;
   if (errors.length === 0) return output;
   if (errors.some((e) => UNREACHABLE.test(e))) throw new Error(message);
@@ -76,27 +86,60 @@ async function attempt<T>(ctx: ReadContext, key: string, what: string, read: () 
 const uuids = (listing = "") =>
   listing.split("\n").flatMap((line) => (isUuid(line.trim()) ? [line.trim()] : []));
 
-/** UUIDs of the running domains (stopped ones are never served, so never read). */
-export async function runningDomains(ctx: ReadContext): Promise<string[]> {
-  return uuids(await output(ctx, "list --uuid"));
+/** The running domains (stopped ones are never served, so never read): "UUID NAME" lines. */
+export async function runningDomains(ctx: ReadContext): Promise<Array<Required<DomainRef>>> {
+  return ((await output(ctx, "list --uuid --name")) ?? "").split("\n").flatMap((line) => {
+    const [uuid = "", ...name] = line.trim().split(" ");
+    return isUuid(uuid) ? [{ uuid, name: name.join(" ") }] : [];
+  });
 }
 
+/** What a read of one domain found: KEPT for an error or XML that is not usable. */
+export type DomainRead = readonly [DomainRef, DomainInfo | undefined | typeof KEPT];
+
 /**
- * A domain by UUID or (quoted) name; undefined when libvirt has none. Its fault is keyed by its
- * UUID, so that any later good read clears it: one read by a name not known yet (`uuid`
- * undefined) raises none, and the caller finds the domain by listing them.
+ * Reads domains, all at once, by name where it can be given (shorter than a UUID) or by UUID;
+ * returns what to apply, in order. A read by name that finds no domain, or another one (a
+ * rename meanwhile), is followed by a read by UUID. A fault is keyed by the domain's UUID, so
+ * that any later good read clears it: one read by a name not known yet (no UUID) raises none,
+ * and the caller finds the domain by listing them.
  */
-export async function readDomain(ctx: ReadContext, ref: string, uuid: string | undefined) {
-  try {
-    const xml = await output(ctx, `dumpxml ${ref}`, NO_DOMAIN);
-    const info = xml === undefined ? undefined : parseDomainXml(xml);
-    ctx.faults.clear(`domain:${info?.uuid ?? uuid}`);
-    return info;
-  } catch (error) {
-    if (!isAboutOneObject(error)) throw error;
-    if (uuid) ctx.faults.raise(`domain:${uuid}`, `domain ${uuid} on ${ctx.uri}: ${error.message}`);
-    return KEPT;
-  }
+export async function readDomains(
+  ctx: ReadContext,
+  refs: readonly DomainRef[],
+): Promise<DomainRead[]> {
+  const byName = refs.map(({ name }) => (name === undefined ? undefined : virshArg(name)));
+  const commands = refs.map(({ uuid }, i) => (byName[i] ?? uuid) && `dumpxml ${byName[i] ?? uuid}`);
+  const replies = await ctx.session.runAll(commands.filter((c) => c !== undefined));
+  let next = 0;
+  const reads = refs.map((ref, i): DomainRead => {
+    const command = commands[i];
+    if (command === undefined) return [ref, KEPT];
+    try {
+      const xml = check(command, replies[next++]!, [NO_DOMAIN]);
+      const info = xml === undefined ? undefined : parseDomainXml(xml);
+      ctx.faults.clear(`domain:${info?.uuid ?? ref.uuid}`);
+      return [ref, info];
+    } catch (error) {
+      if (!isAboutOneObject(error)) throw error;
+      const { uuid } = ref;
+      if (uuid)
+        ctx.faults.raise(`domain:${uuid}`, `domain ${uuid} on ${ctx.uri}: ${error.message}`);
+      return [ref, KEPT];
+    }
+  });
+  const again = reads.filter(
+    ([ref, info], i) => byName[i] && ref.uuid && info !== KEPT && info?.uuid !== ref.uuid,
+  );
+  if (again.length === 0) return reads;
+  const known = reads.filter((read) => read[1] !== undefined || !again.includes(read));
+  return [
+    ...known,
+    ...(await readDomains(
+      ctx,
+      again.map(([{ uuid }]) => ({ uuid })),
+    )),
+  ];
 }
 
 /** Every configured network that exists, with its leases (libvirt's and the lease files'). */

@@ -15,7 +15,9 @@
  *
  * A pass reads what is marked: the networks, the list of running domains (stopped ones are
  * never served, so never read), the domains events named, then up to 256 domains of a load,
- * those someone waits for first. It applies each read, builds the whole view (libvirt-view.ts),
+ * those someone waits for first, all sent to virsh as one batch (virsh-session.ts: its
+ * readline reads a byte per system call, so commands are few and short: `dumpxml NAME`, not
+ * one with markers per domain). It applies each read, builds the whole view (libvirt-view.ts),
  * publishes it if it differs, and sleeps until the next mark. Events and asking clients wait
  * behind one batch of a load at most. A read of a domain an event named meanwhile is not
  * applied (the next pass reads it again): with a single writer a stale read never overwrites
@@ -106,11 +108,10 @@ export class LibvirtSource implements InstanceSource {
       uri,
       networks,
       baseDir,
-      run: (command) => session.run(command),
+      session,
       faults: this.faults,
       backoff: this.backoff,
       watch,
-      abort: (reason) => session.abort(reason),
       batch: options.batch,
       observe: options.observe,
     });

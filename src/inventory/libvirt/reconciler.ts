@@ -4,11 +4,13 @@
  */
 import type { InventorySink } from "../source.js";
 import type { Backoff } from "./event-stream.js";
-import type { ReadContext } from "./libvirt-reads.js";
-import { LibvirtState } from "./libvirt-state.js";
+import { KEPT, readDomains, readNetworks, readPorts, runningDomains } from "./libvirt-reads.js";
+import type { DomainRef, ReadContext } from "./libvirt-reads.js";
+import { buildView, portKey, type NetworkState } from "./libvirt-view.js";
+import type { DomainInfo } from "./libvirt-xml.js";
 
-/** Domains read in one pass of a load: what an event or an asking guest may wait behind. */
-export const BATCH = 256;
+/** Told after each pass how long it took and whether it failed (for /metrics). */
+export type PassObserver = (seconds: number, ok: boolean) => void;
 
 /** What the loop reads from and reports to. */
 export interface ReconcilerOptions extends ReadContext {
@@ -17,26 +19,27 @@ export interface ReconcilerOptions extends ReadContext {
   readonly backoff: Backoff;
   /** Keep going (retries, marks); off for a one-shot look: one load, then stop. */
   readonly watch: boolean;
-  /** Ends the virsh session and fails what was sent to it (virsh-session.ts). */
-  abort(reason: string): void;
-  /** Domains read per pass of a load (BATCH). */
+  /** Domains read per pass of a load (default 256): what an event or asking guest may wait behind. */
   readonly batch?: number | undefined;
-  /** Told after each pass how long it took and whether it failed (for /metrics). */
   readonly observe?: PassObserver | undefined;
 }
 
-/** See ReconcilerOptions.observe. */
-export type PassObserver = (seconds: number, ok: boolean) => void;
-
 /** The reconcile loop of one connection (see the module comment). */
 export class Reconciler {
-  private readonly state: LibvirtState;
   /** What to read again: "all", "list" (running domains), "networks", "view", "domain NAME". */
   private readonly marks = new Set<string>();
   private readonly asking = new Set<string>();
-  /** UUIDs to read: those someone waits for, then those of a load. */
-  private readonly urgent = new Set<string>();
-  private readonly queue = new Set<string>();
+  /** Domains to read by UUID: those someone waits for, then those of a load. */
+  private readonly urgent = new Map<string, DomainRef>();
+  private readonly queue = new Map<string, DomainRef>();
+  /** Running domains by UUID (stopped ones are never served, so never kept); UUIDs by name. */
+  private readonly domains = new Map<string, DomainInfo>();
+  private readonly uuids = new Map<string, string>();
+  private networks = new Map<string, NetworkState>();
+  /** During the first load, which domains own which MAC (null: the driver has no ports). */
+  private ports: Map<string, string[]> | undefined | null;
+  /** Every running domain has been read since start-up. */
+  private complete = false;
   private loading = false;
   private waiting: Array<() => void> = [];
   private wake: (() => void) | undefined;
@@ -51,7 +54,6 @@ export class Reconciler {
 
   constructor(private readonly options: ReconcilerOptions) {
     this.delay = options.backoff.initialMs;
-    this.state = new LibvirtState(options);
   }
 
   /** Starts the loop with a full load; resolves when that load has ended or failed. */
@@ -66,7 +68,7 @@ export class Reconciler {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.options.abort("stopping");
+    this.options.session.abort("stopping");
     this.wake?.();
     await this.loop;
   }
@@ -102,9 +104,16 @@ export class Reconciler {
     while (!this.stopped) {
       if (this.marks.size + this.urgent.size + this.queue.size === 0) await this.sleep();
       const waiters = this.waiting.splice(0);
-      if (!this.stopped) await this.timedPass();
+      const started = performance.now();
+      const ok =
+        this.stopped ||
+        (await this.pass().then(
+          () => true,
+          (e) => this.failed(e),
+        ));
+      this.options.observe?.((performance.now() - started) / 1000, ok);
       for (const resolve of waiters) resolve();
-      if (!this.options.watch && (this.down || this.state.complete)) break;
+      if (!this.options.watch && (this.down || this.complete)) break;
       if (!this.down || this.stopped) continue;
       // Only a step that ran its full time allows the next early try: an early try must not
       // start a step that the next request cuts short again.
@@ -114,61 +123,106 @@ export class Reconciler {
     this.loaded?.();
   }
 
-  private async timedPass(): Promise<void> {
-    const started = performance.now();
-    let ok = true;
-    await this.pass().catch((error: unknown) => {
-      ok = false;
-      this.failed(error);
-    });
-    this.options.observe?.((performance.now() - started) / 1000, ok);
-  }
-
   /** Reads what is marked (one batch of a load at most), applies it, publishes the view. */
   private async pass(): Promise<void> {
-    const { state } = this;
+    const ctx = this.options;
     // A load in progress ends before the next one begins, or a listing (it lists them all).
     const load = this.marks.has("all") && !this.loading;
     const marks = [...this.marks].filter((m) => !this.loading || (m !== "all" && m !== "list"));
     for (const mark of marks) this.marks.delete(mark);
     let changed = marks.includes("view");
-    if (marks.includes("networks") || load) changed = (await state.readNetworks()) || changed;
+    if (marks.includes("networks") || load) {
+      const next = await readNetworks(ctx, this.networks);
+      changed ||= JSON.stringify([...next]) !== JSON.stringify([...this.networks]);
+      this.networks = next;
+    }
     if (load || marks.includes("list")) {
-      const listed = await state.list(load);
-      changed ||= listed.changed;
-      for (const uuid of listed.read)
-        if (!this.queue.has(uuid)) (load ? this.queue : this.urgent).add(uuid);
+      const running = await runningDomains(ctx);
+      const listed = new Set(running.map((d) => d.uuid));
+      ctx.faults.clearAllBut("domain:", new Set(running.map((d) => `domain:${d.uuid}`)));
+      for (const uuid of this.domains.keys())
+        if (!listed.has(uuid)) changed = this.forget(uuid) || changed;
+      // A load reads them all; a listing those not known yet.
+      for (const ref of running)
+        if (load || (!this.domains.has(ref.uuid) && !this.queue.has(ref.uuid)))
+          (load ? this.queue : this.urgent).set(ref.uuid, ref);
       this.loading ||= load;
     }
-    const names = marks.filter((m) => m.startsWith("domain ")).map((m) => m.slice(7));
-    const skip = (name: string) => this.marks.has(`domain ${name}`);
-    const asking = new Set(this.asking.values());
-    this.asking.clear();
-    for (const uuid of await state.owners(asking)) {
+    for (const uuid of await this.owners(new Set(this.asking))) {
+      this.urgent.set(uuid, this.queue.get(uuid) ?? { uuid });
       this.queue.delete(uuid);
-      this.urgent.add(uuid);
     }
-    const size = this.options.batch ?? BATCH;
-    const batch = take(this.urgent, size);
-    for (const [refs, byName] of [
-      [names, true],
-      [batch.concat(take(this.queue, size - batch.length)), false],
-    ] as const) {
-      const read = await state.read(refs, byName, skip);
-      changed ||= read.changed;
-      if (read.relist) this.mark("list");
-    }
+    this.asking.clear();
+    // Events name domains: known ones are read by UUID, others by name (found by listing if
+    // not readable so).
+    const named = marks.flatMap((m) => (m.startsWith("domain ") ? [m.slice(7)] : []));
+    const refs = named.map((name): DomainRef => ({ uuid: this.uuids.get(name), name }));
+    for (const queue of [this.urgent, this.queue])
+      for (const [uuid, ref] of queue) {
+        if (refs.length >= named.length + (this.options.batch ?? 256)) break;
+        refs.push(ref);
+        queue.delete(uuid);
+      }
+    for (const [ref, info] of await readDomains(ctx, refs))
+      changed = this.apply(ref, info) || changed;
     if (this.loading && this.queue.size + this.urgent.size === 0) {
       // The view is whole and current again: only now is a fault over, and the backoff too.
-      changed ||= !state.complete;
+      changed ||= !this.complete;
       this.loading = false;
-      state.loaded();
+      this.complete = true;
+      this.ports = undefined;
       this.loaded?.();
-      this.options.faults.clear("connection");
-      this.delay = this.options.backoff.initialMs;
+      ctx.faults.clear("connection");
+      this.delay = ctx.backoff.initialMs;
     }
     this.down = false;
-    if (changed && state.decided) this.publish();
+    if (changed && (this.complete || this.ports)) this.publish();
+  }
+
+  /**
+   * Applies one read, unless an event named the domain meanwhile (it is read again). A domain
+   * that cannot be read and is not known is found by listing. Returns whether it changed.
+   */
+  private apply(ref: DomainRef, info: DomainInfo | undefined | typeof KEPT): boolean {
+    if (info === KEPT) {
+      if (ref.uuid === undefined) this.mark("list");
+      return false;
+    }
+    if (this.marks.has(`domain ${info?.name ?? ref.name}`)) return false;
+    const uuid = info?.uuid ?? ref.uuid ?? "";
+    const before = this.domains.get(uuid);
+    if (info?.active && before && JSON.stringify(before) === JSON.stringify(info)) return false;
+    const gone = this.forget(uuid);
+    if (!info?.active) return gone;
+    // A rename keeps the UUID; a name taken over by another UUID is that domain's now.
+    this.forget(this.uuids.get(info.name) ?? "");
+    this.domains.set(info.uuid, info);
+    this.uuids.set(info.name, info.uuid);
+    return true;
+  }
+
+  private forget(uuid: string): boolean {
+    const known = this.domains.get(uuid);
+    if (known === undefined) return false;
+    this.domains.delete(uuid);
+    if (this.uuids.get(known.name) === uuid) this.uuids.delete(known.name);
+    return true;
+  }
+
+  /**
+   * The domains, not read yet, owning the MACs (leases, reservations) of these addresses, as
+   * libvirt's ports tell: only during the first load (afterwards a listing finds new domains).
+   */
+  private async owners(addresses: ReadonlySet<string>): Promise<string[]> {
+    if (this.complete || this.ports === null || addresses.size === 0) return [];
+    const keys = [...this.networks].flatMap(([name, { info, leases }]) =>
+      [...info.reservations, ...leases]
+        .filter((held) => addresses.has(held.address))
+        .map((held) => portKey(name, held.mac)),
+    );
+    if (keys.length > 0) this.ports ??= await readPorts(this.options, this.networks.keys());
+    const owners = keys.flatMap((key) => this.ports?.get(key) ?? []);
+    return owners.filter((uuid) => !this.domains.has(uuid));
   }
 
   /** Builds the view and hands it to the inventory; a failure is reported and tried again. */
@@ -176,7 +230,9 @@ export class Reconciler {
     const { id: source, faults, uri } = this.options;
     const now = Date.now();
     try {
-      const view = this.state.view(source, now);
+      const { networks } = this;
+      const ports = this.ports ?? undefined;
+      const view = buildView({ source, networks, domains: this.domains.values(), now, ports });
       for (const { address, claimants } of view.conflicts) {
         const message = `${address} is claimed by ${claimants.join(" and ")}; serving none of them`;
         faults.raise(`conflict:${address}`, message, false);
@@ -204,21 +260,20 @@ export class Reconciler {
   /**
    * A pass failed (libvirt stopped, hung, or a read broke): logged once; the virsh session ends
    * and everything sent to it fails now, so nothing waits behind a dead one; what was queued is
-   * dropped, and a full load follows the backoff.
+   * dropped, and a full load follows the backoff. Returns false (the pass did not work).
    */
-  private failed(error: unknown): void {
-    if (this.stopped) return;
+  private failed(error: unknown): false {
+    if (this.stopped) return false;
     const message = error instanceof Error ? error.message : String(error);
-    this.options.faults.raise(
-      "connection",
-      `cannot read libvirt at ${this.options.uri}: ${message}`,
-    );
-    this.options.abort(message);
+    const { faults, uri, session } = this.options;
+    faults.raise("connection", `cannot read libvirt at ${uri}: ${message}`);
+    session.abort(message);
     this.down = true;
     this.loading = false;
     for (const marks of [this.marks, this.asking, this.urgent, this.queue]) marks.clear();
     this.marks.add("all");
     this.loaded?.();
+    return false;
   }
 
   /** Waits until woken, or `ms` passed; true when the time ran out. */
@@ -234,15 +289,4 @@ export class Reconciler {
       if (this.stopped) this.wake();
     });
   }
-}
-
-/** Takes up to `n` items from the front of `set`. */
-function take(set: Set<string>, n: number): string[] {
-  const taken: string[] = [];
-  for (const item of set) {
-    if (taken.length >= n) break;
-    taken.push(item);
-    set.delete(item);
-  }
-  return taken;
 }

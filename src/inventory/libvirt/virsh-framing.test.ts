@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { virshArg, VirshFramer } from "./virsh-framing.js";
+import { cutOutputs, virshArg, VirshFramer } from "./virsh-framing.js";
 
 const TAG = "MDSabc";
 
@@ -85,4 +85,14 @@ test("virshArg escapes what virsh's parser would read as syntax and refuses cont
     ["", undefined],
   ];
   for (const [input, expected] of rows) assert.equal(virshArg(input), expected, input);
+});
+
+test("a batch's output is cut at the prompts virsh echoes each command with", () => {
+  const commands = ["dumpxml a", "dumpxml b", "dumpxml c"];
+  const output =
+    "dumpxml a\n<domain/>\nvirsh > dumpxml b\nvirsh > dumpxml c\n<domain>\n</domain>\n";
+  assert.deepEqual(cutOutputs(output, commands), ["<domain/>\n", "", "<domain>\n</domain>\n"]);
+  // Not what virsh with readline prints (one prompt too few, an echo that differs): no guess.
+  assert.equal(cutOutputs("dumpxml a\n<domain/>\n", commands), undefined);
+  assert.equal(cutOutputs(output.replace("dumpxml b", "dumpxml x"), commands), undefined);
 });

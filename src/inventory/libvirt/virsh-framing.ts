@@ -23,15 +23,51 @@ export interface VirshReply {
 const DISCONNECTED = /^Disconnected from .* due to /;
 
 /**
- * Buffers one virsh's stdout and stderr and cuts them into replies. Taken replies are skipped
- * by offset and dropped when more output comes: cutting the buffer after every reply copied
- * it hundreds of times for a pipeline of hundreds of replies.
+ * Text from one of virsh's pipes, kept in the chunks it came in (a few hundred bytes each)
+ * until a marker is found: each chunk is searched once, and joined once. Searching and
+ * slicing the whole buffer on every chunk copied a batch's output hundreds of times.
  */
+class Incoming {
+  private parts: string[] = [];
+  private scanned = 0;
+  private offset = 0;
+  private carry = "";
+  private found = -1;
+
+  push(chunk: string): void {
+    this.parts.push(chunk);
+  }
+
+  /** Where `marker` starts (only ever the oldest marker not cut yet is looked for); -1. */
+  find(marker: string): number {
+    for (; this.found < 0 && this.scanned < this.parts.length; this.scanned++) {
+      const window = this.carry + this.parts[this.scanned]!;
+      const at = window.indexOf(marker);
+      if (at >= 0) this.found = this.offset - this.carry.length + at;
+      this.offset += window.length - this.carry.length;
+      this.carry = window.slice(-marker.length);
+    }
+    return this.found;
+  }
+
+  /** Takes the text before `end` and drops `skip` characters after it. */
+  cut(end: number, skip: number): string {
+    const text = this.parts.join("");
+    this.parts = [text.slice(end + skip)];
+    [this.scanned, this.offset, this.carry, this.found] = [0, 0, "", -1];
+    return text.slice(0, end);
+  }
+
+  /** Whatever has not been taken. */
+  rest(): string {
+    return this.parts.join("");
+  }
+}
+
+/** Buffers one virsh's stdout and stderr and cuts them into replies. */
 export class VirshFramer {
-  private out = "";
-  private err = "";
-  private outFrom = 0;
-  private errFrom = 0;
+  private readonly out = new Incoming();
+  private readonly err = new Incoming();
 
   constructor(private readonly tag: string) {}
 
@@ -41,32 +77,29 @@ export class VirshFramer {
   }
 
   pushStdout(chunk: string): void {
-    this.out = this.out.slice(this.outFrom) + chunk;
-    this.outFrom = 0;
+    this.out.push(chunk);
   }
 
   pushStderr(chunk: string): void {
-    this.err = this.err.slice(this.errFrom) + chunk;
-    this.errFrom = 0;
+    this.err.push(chunk);
   }
 
   /** Whatever stderr holds that belongs to no reply yet (why virsh exited, say). */
   pendingErrors(): string {
-    return this.err.slice(this.errFrom).trim();
+    return this.err.rest().trim();
   }
 
   /** The reply to command `seq` (the oldest not yet taken), once both its markers are in. */
   take(seq: number, command: string): VirshReply | undefined {
     const mark = this.mark(seq);
-    const outAt = this.out.indexOf(mark, this.outFrom);
-    const errAt = this.err.indexOf(`${mark}\n`, this.errFrom);
+    const outAt = this.out.find(mark);
+    const errAt = this.err.find(`${mark}\n`);
     if (outAt < 0 || errAt < 0) return undefined;
-    const output = this.strip(this.out.slice(this.outFrom, outAt), seq, command);
-    const errLineStart = this.err.lastIndexOf("\n", errAt) + 1;
-    const errText = errLineStart > this.errFrom ? this.err.slice(this.errFrom, errLineStart) : "";
-    this.outFrom = outAt + mark.length;
-    this.errFrom = errAt + mark.length + 1;
+    const output = this.strip(this.out.cut(outAt, mark.length), seq, command);
+    // The marker's own line ("error: MARK") is not an error.
+    const errText = this.err.cut(errAt, mark.length + 1);
     const errors = errText
+      .slice(0, errText.lastIndexOf("\n") + 1)
       .split("\n")
       .filter((line) => line.startsWith("error: "))
       .map((line) => line.slice("error: ".length))
@@ -102,6 +135,22 @@ export class VirshFramer {
     }
     return text;
   }
+}
+
+/**
+ * Cuts the output of several commands sent as one (their lines joined, one pair of markers
+ * after the last) into one output each, at the prompt virsh shows before reading each
+ * command, which readline echoes with the command. Undefined when the output does not look
+ * like that (a virsh without readline's echo). A prompt inside an output cannot be taken for
+ * one: XML escapes ">", and every output ends with a newline.
+ */
+export function cutOutputs(output: string, commands: readonly string[]): string[] | undefined {
+  const parts = output.split(/(?<=\n)virsh > /);
+  if (parts.length !== commands.length) return undefined;
+  const outputs = parts.map((part, i) =>
+    part.startsWith(`${commands[i]}\n`) ? part.slice(commands[i]!.length + 1) : undefined,
+  );
+  return outputs.every((o) => o !== undefined) ? outputs : undefined;
 }
 
 /**

@@ -12,7 +12,7 @@
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { spawnVirsh, virshEnd, virshSpawnError } from "./spawn-virsh.js";
-import { VirshFramer, type VirshReply } from "./virsh-framing.js";
+import { cutOutputs, VirshFramer, type VirshReply } from "./virsh-framing.js";
 
 /** How a session failed to answer: the command itself may be fine. */
 export type VirshFailure = "spawn" | "exited" | "timeout" | "closed";
@@ -63,6 +63,24 @@ export class VirshSession {
       if (this.pending.length === 1) this.arm();
       child.stdin.write(this.framer.script(seq, command));
     });
+  }
+
+  /**
+   * Runs many commands as one: no markers between them, as virsh spends about as long on
+   * each marker as on a dumpxml (its readline reads a byte per system call). Their outputs are
+   * cut at virsh's prompts. Errors cannot be told apart then: when the batch has any, every
+   * command without output (a dumpxml that failed prints none) is run again alone.
+   */
+  async runAll(commands: readonly string[]): Promise<VirshReply[]> {
+    if (commands.length < 2) return Promise.all(commands.map((c) => this.run(c)));
+    const batch = await this.run(commands.join("\n"));
+    const outputs = cutOutputs(batch.output, commands);
+    return Promise.all(
+      commands.map((command, i) => {
+        const output = outputs?.[i] ?? "";
+        return output === "" ? this.run(command) : { output, errors: [] };
+      }),
+    );
   }
 
   /** Kills virsh and fails what was sent to it. */
@@ -129,7 +147,9 @@ export class VirshSession {
     if (head === undefined) return;
     this.timer = setTimeout(() => {
       const seconds = this.options.timeoutMs / 1000;
-      const message = `virsh did not answer "${head.command}" within ${seconds} s`;
+      const [first, ...more] = head.command.split("\n");
+      const and = more.length > 0 ? ` (and ${more.length} more)` : "";
+      const message = `virsh did not answer "${first}"${and} within ${seconds} s`;
       this.fail(new VirshSessionError("timeout", message));
     }, this.options.timeoutMs);
   }
