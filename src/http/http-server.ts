@@ -167,7 +167,10 @@ export function createHttpServer(
       // which would let a slow client stay three times longer than the limit).
       connectionsCheckingInterval: Math.max(250, Math.min(timeouts.headers, timeouts.request) / 4),
     },
-    oneAtATime(requestListener(handler, log, guard.rate)),
+    oneAtATime(requestListener(handler, log, guard.rate), {
+      busy: (socket) => guard.idle.forget(clientOf(socket), socket),
+      idle: (socket) => guard.idle.add(clientOf(socket), socket),
+    }),
   );
   server.setTimeout(timeouts.idleSocket, (socket) => socket.destroy());
   server.on("connection", (socket: Socket) => {
@@ -186,9 +189,6 @@ export function createHttpServer(
       log.warn({ client, limit, refusedBefore: before }, "connection refused: limit reached");
     }
   });
-  server.on("request", (req: IncomingMessage, res: ServerResponse) =>
-    guard.idle.started(clientOf(req.socket), req.socket, res),
-  );
   return server;
 }
 
