@@ -97,10 +97,7 @@ export function createGuestDocuments(config: Config, userdata: UserdataService):
     const extra =
       rendered === undefined
         ? NO_EXTRA_META_DATA
-        : parseExtraMetaData(
-            rendered.body,
-            "file" in rendered.origin ? rendered.origin.file : "",
-          );
+        : parseExtraMetaData(rendered.body, "file" in rendered.origin ? rendered.origin.file : "");
     const meta: GuestMeta = {
       ...extra,
       // The domain's own tags are the more specific.

@@ -46,6 +46,8 @@ export interface ConnectionWatch {
   busy(socket: Socket): void;
   /** Its last request is answered and taken, and nothing waits: reading resumes. */
   idle(socket: Socket): void;
+  /** It is being closed for pipelining more than MAX_WAITING requests. */
+  overrun(socket: Socket): void;
 }
 
 /** One connection's state, made at its first request. */
@@ -60,7 +62,7 @@ interface Connection {
 
 const connections = new WeakMap<Socket, Connection>();
 
-const NO_WATCH: ConnectionWatch = { busy() {}, idle() {} };
+const NO_WATCH: ConnectionWatch = { busy() {}, idle() {}, overrun() {} };
 
 /** `listener`, called for one request of a connection at a time, in order. */
 export function oneAtATime(listener: Listener, watch: ConnectionWatch = NO_WATCH): Listener {
@@ -99,7 +101,10 @@ export function oneAtATime(listener: Listener, watch: ConnectionWatch = NO_WATCH
       watch.busy(socket);
       return run();
     }
-    if (connection.waiting.length >= MAX_WAITING) return void socket.destroy();
+    if (connection.waiting.length >= MAX_WAITING) {
+      watch.overrun(socket);
+      return void socket.destroy();
+    }
     connection.waiting.push(run);
     connection.stopped = true;
     stopReading(socket);
