@@ -1,168 +1,108 @@
 /**
- * A boot storm: 500 guests (static [instance:NAME] sections, from 127.1.x.y) each run
- * cloud-init's Ec2 request sequence — PUT /latest/api/token, then with the token
- * meta-data/instance-id, user-data, a recursive crawl of meta-data/ and the instance identity
- * document — over one keep-alive connection, (a) their starts spread over 10 s, (b) all at
- * once; beside a bare node:http server answering the same paths with constant strings. The
+ * A boot storm: 500 guests, each from its own 127.1.x.y address, run cloud-init's Ec2 request
+ * sequence (bench/boot-storm-guest.ts), (a) their starts spread over 10 s, (b) all at once;
+ * against mdserver with the static source ([instance:NAME] sections), mdserver with the same
+ * guests as domains of libvirt's test driver (reserved addresses on the network "mds"), and a
+ * bare node:http server answering the same paths with constant strings. Then the same storms
+ * against both mdservers with one hostile guest beside them: a known guest (guest 500)
+ * pipelining GET /latest/user-data without reading on several connections, reconnecting each
+ * time the server closes one, from a process of its own; the other guests' errors (must be 0)
+ * and latency, and the server's peak RSS, are reported.
+ *
+ * Every storm runs BENCH_ROUNDS times, rows interleaved within a round so that the machine's
+ * other load weighs on all alike; each figure is the median [min-max] of the rounds. The
  * default limits (client_rate, max_client_connections, max_connections) are left as they are:
  * they must not hurt a boot storm. Load generator and servers share the machine's cores.
+ * Knobs: BENCH_GUESTS (500), BENCH_ROUNDS (3), BENCH_HOSTILE_CONNECTIONS (5).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { freePort } from "./serve-child.js";
+import { writeGeneratedNode } from "../test/helpers/generated-node.js";
+import { floodInChild } from "../test/reliability/flood-child.js";
+import { rssMb } from "../test/reliability/guest-load.js";
+import { ask, boot, guestAddress, storm, type StormResult } from "./boot-storm-guest.js";
+import { freePort, median } from "./serve-child.js";
 
 const GUESTS = Number(process.env.BENCH_GUESTS ?? 500);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const HOSTILE_CONNECTIONS = Number(process.env.BENCH_HOSTILE_CONNECTIONS ?? 5);
 const SPREAD_MS = 10_000;
-/** Bounds on the crawl, so a wrong listing cannot loop. */
-const MAX_DEPTH = 8;
-const MAX_REQUESTS = 300;
+/** The hostile guest: known to the server, not one of the guests measured. */
+const HOSTILE = guestAddress(GUESTS);
+/** How long the hostile guest floods before the storm starts. */
+const HOSTILE_LEAD_MS = 500;
+const RSS_SAMPLE_MS = 100;
 
 const MAIN = fileURLToPath(new URL("../src/main.js", import.meta.url));
 const BARE = fileURLToPath(new URL("./boot-storm-bare.js", import.meta.url));
 
-/** Guest i's address: 127.1.x.y. */
-function address(i: number): string {
-  return `127.1.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+/** [mdserver] as both sources use it: the access log to a file, at its default level. */
+function mdserverSection(port: number, dir: string, source: string): string {
+  return `[mdserver]
+port = ${port}
+listen_address = 127.0.0.1
+logfile = ${join(dir, `mdserver-${source}.log`)}
+userdata_dir = ${join(dir, "userdata")}
+instance_source = ${source}
+
+[admin]
+port = 0
+`;
 }
 
-function config(port: number, dir: string): string {
-  const instances = Array.from({ length: GUESTS }, (_, i) => {
+/** The static source: guests 0..GUESTS (the last one the hostile guest). */
+function staticConfig(port: number, dir: string): string {
+  const instances = Array.from({ length: GUESTS + 1 }, (_, i) => {
     const hex = i.toString(16).padStart(4, "0");
     return `[instance:guest${i}]
-ip = ${address(i)}
+ip = ${guestAddress(i)}
 mac = 52:54:00:00:${hex.slice(0, 2)}:${hex.slice(2)}
 uuid = b0b0b0b0-1111-4222-8333-00000000${hex}
 `;
   });
-  return `[mdserver]
-port = ${port}
-listen_address = 127.0.0.1
-logfile = ${join(dir, "mdserver.log")}
-userdata_dir = ${join(dir, "userdata")}
-instance_source = static
-
-${instances.join("\n")}`;
+  return `${mdserverSection(port, dir, "static")}\n${instances.join("\n")}`;
 }
 
-interface Answer {
-  readonly status: number;
-  readonly body: string;
+/** libvirt's test driver: the same addresses, as GUESTS + 1 domains with reservations. */
+function libvirtConfig(port: number, dir: string, uri: string): string {
+  return `${mdserverSection(port, dir, "libvirt")}
+[libvirt]
+uri = ${uri}
+timeout = 60
+
+[dnsmasq]
+base_dir = ${dir}
+`;
 }
 
-/** One request over `agent`; status 0 when the connection failed. */
-function ask(
+/** Lines of a server's stderr saying its log buffer was full, by server; counted, not shown. */
+const logFull = new Map<string, number>();
+
+/**
+ * Starts a server process and waits for guest 0 to be answered (60 s at most). Its stderr is
+ * passed on, but for the "not written fast enough" lines of its log, which are counted.
+ */
+async function startServer(
+  name: string,
+  command: readonly string[],
   port: number,
-  from: string,
-  agent: Agent,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-): Promise<Answer> {
-  return new Promise((resolve) => {
-    const req = request(
-      { host: "127.0.0.1", port, path, method, headers, localAddress: from, agent },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-        );
-      },
-    );
-    req.on("error", () => resolve({ status: 0, body: "" }));
-    req.setTimeout(30_000, () => req.destroy());
-    req.end();
-  });
-}
-
-interface GuestRun {
-  /** Milliseconds of each request. */
-  readonly latencies: number[];
-  /** Requests not answered 200. */
-  errors: number;
-  /** Milliseconds from the first request to the last answer. */
-  total: number;
-  /** Path -> body of every 200 GET (to give the bare server the same answers). */
-  readonly answers: Map<string, string>;
-}
-
-/** cloud-init's Ec2 data source's requests, as one guest booting makes them. */
-async function boot(port: number, from: string): Promise<GuestRun> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const run: GuestRun = { latencies: [], errors: 0, total: 0, answers: new Map() };
-  const started = performance.now();
-  const call = async (method: string, path: string, headers: Record<string, string>) => {
-    const t0 = performance.now();
-    const answer = await ask(port, from, agent, method, path, headers);
-    run.latencies.push(performance.now() - t0);
-    if (answer.status !== 200) run.errors++;
-    else if (method === "GET") run.answers.set(path, answer.body);
-    return answer;
-  };
-  const token = await call("PUT", "/latest/api/token", {
-    "X-aws-ec2-metadata-token-ttl-seconds": "21600",
-  });
-  const headers = { "X-aws-ec2-metadata-token": token.body };
-  await call("GET", "/latest/meta-data/instance-id", headers);
-  await call("GET", "/latest/user-data", headers);
-  // As cloud-init's MetadataMaterializer: "name/" is a directory, "0=key" a directory "0/".
-  const crawl = async (path: string, depth: number): Promise<void> => {
-    const listing = await call("GET", path, headers);
-    if (listing.status !== 200 || depth >= MAX_DEPTH) return;
-    for (const line of listing.body.split("\n").filter(Boolean)) {
-      if (run.latencies.length >= MAX_REQUESTS) return;
-      const name = line.includes("=") ? `${line.split("=")[0]}/` : line;
-      if (name.endsWith("/")) await crawl(path + name, depth + 1);
-      else await call("GET", path + name, headers);
-    }
-  };
-  await crawl("/latest/meta-data/", 0);
-  await call("GET", "/latest/dynamic/instance-identity/document", headers);
-  run.total = performance.now() - started;
-  agent.destroy();
-  return run;
-}
-
-/** Every guest boots, guest i starting at i * spreadMs / GUESTS. */
-async function storm(port: number, spreadMs: number) {
-  const started = performance.now();
-  const runs = await Promise.all(
-    Array.from(
-      { length: GUESTS },
-      (_, i) =>
-        new Promise<GuestRun>((resolve) =>
-          setTimeout(() => resolve(boot(port, address(i))), (i * spreadMs) / GUESTS),
-        ),
-    ),
-  );
-  const wall = performance.now() - started;
-  const latencies = runs.flatMap((r) => r.latencies);
-  const boots = runs.map((r) => r.total);
-  return {
-    wall,
-    requests: latencies.length,
-    errors: runs.reduce((n, r) => n + r.errors, 0),
-    request: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
-    boot: { p50: percentile(boots, 50), p99: percentile(boots, 99) },
-  };
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
-}
-
-/** Starts a server process and waits for guest 0 to be answered (30 s at most). */
-async function startServer(command: readonly string[], port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, command, { stdio: ["ignore", "ignore", "inherit"] });
-  const deadline = Date.now() + 30_000;
-  for (let i = 0; i < 300 && Date.now() < deadline && child.exitCode === null; i++) {
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, command, { stdio: ["ignore", "ignore", "pipe"] });
+  if (child.stderr) {
+    createInterface({ input: child.stderr }).on("line", (line) => {
+      if (!/not written fast enough/.test(line)) return void process.stderr.write(`${line}\n`);
+      logFull.set(name, (logFull.get(name) ?? 0) + 1);
+    });
+  }
+  const deadline = Date.now() + 60_000;
+  for (let i = 0; i < 600 && Date.now() < deadline && child.exitCode === null; i++) {
     const agent = new Agent();
-    const { status } = await ask(port, address(0), agent, "PUT", "/latest/api/token", {
+    const { status } = await ask(port, guestAddress(0), agent, "PUT", "/latest/api/token", {
       "X-aws-ec2-metadata-token-ttl-seconds": "60",
     });
     agent.destroy();
@@ -170,12 +110,12 @@ async function startServer(command: readonly string[], port: number): Promise<Ch
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill("SIGKILL");
-  throw new Error(`${command.join(" ")} did not answer (within 30 s)`);
+  throw new Error(`${command.join(" ")} did not answer (within 60 s)`);
 }
 
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const kill = setTimeout(() => child.kill("SIGKILL"), 5000);
     child.once("exit", () => {
       clearTimeout(kill);
@@ -185,40 +125,161 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-function report(name: string, r: Awaited<ReturnType<typeof storm>>): void {
-  const f = (n: number) => n.toFixed(1);
+interface Target {
+  readonly name: string;
+  readonly port: number;
+  /** The server's process, for its RSS (mdserver only). */
+  readonly pid?: number;
+}
+
+/**
+ * One storm's figures, with the server's RSS as the storm began and the largest seen while it
+ * ran (MB; 0: not sampled). Memory a storm took is not all given back, so the start matters.
+ */
+type Measured = StormResult & { readonly startRssMb: number; readonly peakRssMb: number };
+
+/** A storm against `target`, its RSS sampled; with a hostile guest flooding beside it if asked. */
+async function measure(target: Target, spreadMs: number, hostile: boolean): Promise<Measured> {
+  const stopFlood = new AbortController();
+  const flood = hostile
+    ? floodInChild(
+        {
+          port: target.port,
+          from: HOSTILE,
+          path: "/latest/user-data",
+          connections: HOSTILE_CONNECTIONS,
+          perSend: 1000,
+          durationMs: spreadMs + 60_000,
+          read: false,
+          reconnect: true,
+        },
+        stopFlood.signal,
+      )
+    : Promise.resolve();
+  if (hostile) await new Promise((r) => setTimeout(r, HOSTILE_LEAD_MS));
+  const startRssMb = await rssMb(target.pid ?? -1);
+  let peakRssMb = 0;
+  let sampling = target.pid !== undefined;
+  const sampler = (async () => {
+    for (let i = 0; i < 100_000 && sampling; i++) {
+      peakRssMb = Math.max(peakRssMb, await rssMb(target.pid ?? -1));
+      await new Promise((r) => setTimeout(r, RSS_SAMPLE_MS));
+    }
+  })();
+  const result = await storm(target.port, GUESTS, spreadMs);
+  sampling = false;
+  stopFlood.abort();
+  await Promise.all([flood, sampler]);
+  return { ...result, startRssMb, peakRssMb };
+}
+
+/** "median [min-max]" of some figures. */
+function spread(values: readonly number[], digits = 1): string {
+  const f = (n: number) => n.toFixed(digits);
+  return `${f(median(values))} [${f(Math.min(...values))}-${f(Math.max(...values))}]`;
+}
+
+function report(label: string, runs: readonly Measured[]): void {
+  const pick = (f: (m: Measured) => number) => runs.map(f);
+  const peak = pick((m) => m.peakRssMb);
   process.stdout.write(
-    `${name.padEnd(28)} ${String(r.requests).padStart(6)} requests, ${r.errors} errors; ` +
-      `request p50 ${f(r.request.p50)} / p99 ${f(r.request.p99)} ms; ` +
-      `boot p50 ${f(r.boot.p50)} / p99 ${f(r.boot.p99)} ms; all done in ${f(r.wall)} ms\n`,
+    `${label.padEnd(44)} errors ${pick((m) => m.errors).join(",")}; ` +
+      `request p50 ${spread(
+        pick((m) => m.request.p50),
+        2,
+      )}, p99 ${spread(pick((m) => m.request.p99))} ms; ` +
+      `boot p99 ${spread(
+        pick((m) => m.boot.p99),
+        0,
+      )} ms; total ${spread(
+        pick((m) => m.wall),
+        0,
+      )} ms` +
+      `${
+        peak.some((r) => r > 0)
+          ? `; RSS ${spread(
+              pick((m) => m.startRssMb),
+              0,
+            )} -> peak ${spread(peak, 0)} MB`
+          : ""
+      }\n`,
   );
 }
+
+const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 
 const dir = mkdtempSync(join(tmpdir(), "mdserver-boot-storm-"));
 const children: ChildProcess[] = [];
 try {
-  const mdPort = await freePort();
-  const file = join(dir, "mdserver.conf");
-  writeFileSync(file, config(mdPort, dir));
   // No user-data files: every guest gets the built-in #cloud-config, rendered for it.
   mkdirSync(join(dir, "userdata"));
-  const md = await startServer([MAIN, "serve", "--config", file], mdPort);
+  const staticPort = await freePort();
+  writeFileSync(join(dir, "static.conf"), staticConfig(staticPort, dir));
+  const md = await startServer(
+    "mdserver static",
+    [MAIN, "serve", "--config", join(dir, "static.conf")],
+    staticPort,
+  );
   children.push(md);
+  const uri = await writeGeneratedNode(dir, GUESTS + 1);
+  const libvirtPort = await freePort();
+  writeFileSync(join(dir, "libvirt.conf"), libvirtConfig(libvirtPort, dir, uri));
+  const lv = await startServer(
+    "mdserver libvirt",
+    [MAIN, "serve", "--config", join(dir, "libvirt.conf")],
+    libvirtPort,
+  );
+  children.push(lv);
   // The bare server gets the very answers mdserver gave guest 0.
-  const sample = await boot(mdPort, address(0));
+  const sample = await boot(staticPort, guestAddress(0));
   const answersFile = join(dir, "answers.json");
   writeFileSync(answersFile, JSON.stringify(Object.fromEntries(sample.answers)));
-  process.stdout.write(`${GUESTS} guests, ${sample.latencies.length} requests each\n`);
   const barePort = await freePort();
-  const bare = await startServer([BARE, String(barePort), answersFile], barePort);
+  const bare = await startServer("bare node:http", [BARE, String(barePort), answersFile], barePort);
   children.push(bare);
-  for (const [label, spread] of [
+
+  const targets: Target[] = [
+    { name: "bare node:http", port: barePort },
+    { name: "mdserver static", port: staticPort, pid: md.pid },
+    { name: "mdserver libvirt", port: libvirtPort, pid: lv.pid },
+  ];
+  const rows: Array<{ label: string; target: Target; spreadMs: number; hostile: boolean }> = [];
+  for (const [mode, spreadMs] of [
     [`spread over ${SPREAD_MS / 1000} s`, SPREAD_MS],
     ["all at once", 0],
   ] as const) {
-    report(`mdserver, ${label}`, await storm(mdPort, spread));
-    report(`bare node:http, ${label}`, await storm(barePort, spread));
+    for (const target of targets) {
+      rows.push({ label: `${target.name}, ${mode}`, target, spreadMs, hostile: false });
+    }
+    for (const target of targets.filter((t) => t.pid !== undefined)) {
+      const label = `${target.name} + hostile, ${mode}`;
+      rows.push({ label, target, spreadMs, hostile: true });
+    }
   }
+  process.stdout.write(
+    `${GUESTS} guests, ${sample.latencies.length} requests each; ${ROUNDS} rounds, figures are ` +
+      `median [min-max]; hostile guest: ${HOSTILE_CONNECTIONS} connections pipelining 1,000 ` +
+      `requests a write without reading; load average before: ${loadavg()}\n`,
+  );
+  const results = rows.map(() => [] as Measured[]);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, row] of rows.entries()) {
+      results[i]?.push(await measure(row.target, row.spreadMs, row.hostile));
+    }
+  }
+  for (const [i, row] of rows.entries()) report(row.label, results[i] ?? []);
+  const total = (label: string) =>
+    median((results[rows.findIndex((r) => r.label === label)] ?? []).map((m) => m.wall));
+  for (const source of ["static", "libvirt"]) {
+    const ratio = total(`mdserver ${source}, all at once`) / total("bare node:http, all at once");
+    process.stdout.write(
+      `all at once, mdserver ${source} total / bare total: ${ratio.toFixed(2)} (goal <= 1.5)\n`,
+    );
+  }
+  for (const [name, count] of logFull) {
+    process.stdout.write(`${name}: its log buffer was full ${count} times (lines dropped)\n`);
+  }
+  process.stdout.write(`load average after: ${loadavg()}\n`);
 } finally {
   await Promise.all(children.map(stop));
   rmSync(dir, { recursive: true, force: true });

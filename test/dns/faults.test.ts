@@ -14,7 +14,7 @@ import { recordingLogger, WARN, type LogLine } from "../helpers/recording-logger
 import { startTestServer, tempDir, type TestServer } from "../helpers/test-server.js";
 import { startDnsmasq, type TestDnsmasq } from "./helpers/dnsmasq.js";
 import { dnsConfig, guest, instanceSections, publishStatic } from "./helpers/dns-setup.js";
-import { mountTmpfs } from "./helpers/tmpfs.js";
+import { mountTmpfs } from "../helpers/tmpfs.js";
 
 const WEB = guest("web1", "127.0.0.31");
 const DB = guest("db1", "127.0.0.32");

@@ -9,15 +9,21 @@ import { pipeliningFlood } from "./guest-load.js";
 
 type Options = Parameters<typeof pipeliningFlood>[0];
 
-/** Starts the flood in a child process; resolves when it is over (bounded by its duration). */
-export function floodInChild(options: Options): Promise<void> {
+/**
+ * Starts the flood in a child process; resolves when it is over (bounded by its duration), or
+ * once `signal` aborts it (the child is then killed by its PID).
+ */
+export function floodInChild(options: Options, signal?: AbortSignal): Promise<void> {
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(options)], {
     stdio: "ignore",
   });
   const guard = setTimeout(() => child.kill("SIGKILL"), options.durationMs + 10_000);
+  const abort = () => child.kill("SIGKILL");
+  signal?.addEventListener("abort", abort, { once: true });
   return new Promise((resolve) =>
     child.once("exit", () => {
       clearTimeout(guard);
+      signal?.removeEventListener("abort", abort);
       resolve();
     }),
   );

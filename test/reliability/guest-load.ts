@@ -17,6 +17,32 @@ export async function rssMb(pid: number): Promise<number> {
   }
 }
 
+/**
+ * Requests for `path`, back to back, one connection at a time from each address of `from` (an
+ * address listed twice runs two such loops), until `ms` have passed or `until()` is true;
+ * answers are not checked. Returns how many were sent.
+ */
+export async function hammer(options: {
+  port: number;
+  from: readonly string[];
+  path: string;
+  ms: number;
+  until?: () => boolean;
+}): Promise<number> {
+  const deadline = Date.now() + options.ms;
+  const over = () => Date.now() >= deadline || (options.until?.() ?? false);
+  let sent = 0;
+  await Promise.all(
+    options.from.map(async (from) => {
+      for (let i = 0; i < 100_000 && !over(); i++) {
+        await send({ port: options.port, from, path: options.path }).catch(() => undefined);
+        sent++;
+      }
+    }),
+  );
+  return sent;
+}
+
 /** What a well-behaved guest saw: each request's latency (ms) and status (0: no answer). */
 export interface GuestRecord {
   readonly latencies: number[];
@@ -62,8 +88,10 @@ export async function politeGuest(
 
 /**
  * `connections` sockets from `from`, each writing `perSend` pipelined GETs of `path` per write
- * for `durationMs`, reading the answers only when `read` is set. Resolves when it is over and
- * every socket is closed; also counts the answer bytes that were read.
+ * for `durationMs`, reading the answers only when `read` is set; with `reconnect`, a socket the
+ * server closes is opened again until the time is up (a hostile guest that keeps at it).
+ * Resolves when it is over and every socket is closed; also counts the answer bytes that were
+ * read and the connections made.
  */
 export async function pipeliningFlood(options: {
   port: number;
@@ -73,7 +101,8 @@ export async function pipeliningFlood(options: {
   perSend: number;
   durationMs: number;
   read: boolean;
-}): Promise<{ writes: number; bytesRead: number }> {
+  reconnect?: boolean;
+}): Promise<{ writes: number; bytesRead: number; connects: number }> {
   const chunk = Buffer.from(
     `GET ${options.path} HTTP/1.1\r\nHost: x\r\n\r\n`.repeat(options.perSend),
     "latin1",
@@ -81,8 +110,10 @@ export async function pipeliningFlood(options: {
   const deadline = Date.now() + options.durationMs;
   let writes = 0;
   let bytesRead = 0;
-  const one = (): Promise<void> =>
+  let connects = 0;
+  const connection = (): Promise<void> =>
     new Promise((resolve) => {
+      connects++;
       const socket: Socket = connect({
         port: options.port,
         host: "127.0.0.1",
@@ -102,6 +133,10 @@ export async function pipeliningFlood(options: {
       socket.on("connect", pump);
       setTimeout(() => socket.destroy(), Math.max(0, deadline - Date.now()));
     });
+  const one = async (): Promise<void> => {
+    const times = options.reconnect ? 1_000_000 : 1;
+    for (let i = 0; i < times && Date.now() < deadline; i++) await connection();
+  };
   await Promise.all(Array.from({ length: options.connections }, one));
-  return { writes, bytesRead };
+  return { writes, bytesRead, connects };
 }

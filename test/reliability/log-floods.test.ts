@@ -9,26 +9,10 @@ import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { MDSERVER_BIN, runCli, serveInBackground, freePort } from "../helpers/cli.js";
-import { send } from "../helpers/http-client.js";
 import { tempDir, writeFiles } from "../helpers/test-server.js";
 import { ALPHA, STRANGER, twoGuestsConfig } from "../helpers/two-guests.js";
-import { rssMb } from "./guest-load.js";
+import { hammer, rssMb } from "./guest-load.js";
 import { answering, stopsOnSigterm } from "./server-process.js";
-
-/** Requests with `path` from `from` on `connections` parallel connections for `ms`. */
-async function hammer(port: number, from: string, path: string, ms: number, connections = 8) {
-  const deadline = Date.now() + ms;
-  let sent = 0;
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
-        await send({ port, from, path }).catch(() => undefined);
-        sent++;
-      }
-    }),
-  );
-  return sent;
-}
 
 test("a flood of 8 KB URLs is logged truncated and sampled; memory stays bounded", async (t) => {
   const server = await serveInBackground(t, (port) =>
@@ -39,7 +23,8 @@ test("a flood of 8 KB URLs is logged truncated and sampled; memory stays bounded
   );
   await answering(server.port);
   const pid = server.child.pid ?? -1;
-  const sent = await hammer(server.port, STRANGER, `/${"x".repeat(8190)}`, 4000);
+  const from = Array<string>(8).fill(STRANGER);
+  const sent = await hammer({ port: server.port, from, path: `/${"x".repeat(8190)}`, ms: 4000 });
   const rss = await rssMb(pid);
   const size = (await stat(join(server.dir, "mdserver.log"))).size;
   t.diagnostic(`${sent} requests; RSS ${rss.toFixed(0)} MB; log ${size} bytes`);
@@ -65,7 +50,13 @@ test("logging to a standard output nobody reads neither grows memory nor blocks 
   });
   child.stdout?.pause();
   await answering(port, ALPHA.ip);
-  const sent = await hammer(port, ALPHA.ip, `/latest/meta-data/${"y".repeat(2000)}`, 4000);
+  const from = Array<string>(8).fill(ALPHA.ip);
+  const sent = await hammer({
+    port,
+    from,
+    path: `/latest/meta-data/${"y".repeat(2000)}`,
+    ms: 4000,
+  });
   const rss = await rssMb(child.pid ?? -1);
   t.diagnostic(`${sent} requests; RSS ${rss.toFixed(0)} MB`);
   assert.ok(rss < 200, `RSS ${rss} MB`);

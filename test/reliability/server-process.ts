@@ -25,3 +25,11 @@ export async function stopsOnSigterm(child: ChildProcess, withinMs = 5000): Prom
   assert.equal(child.exitCode, 0, `exit code ${child.exitCode}, signal ${child.signalCode}`);
   return Date.now() - started;
 }
+
+/** SIGKILL (if it still runs), resolving once it has exited: its open files are closed then. */
+export async function killed(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGKILL");
+  await exited;
+}
