@@ -6,6 +6,7 @@
  */
 import type { Config } from "../config/config.js";
 import { domainMetadataOf } from "../inventory/domain-metadata.js";
+import type { MaybePromise } from "../http/request.js";
 import type { Identity } from "../inventory/instance.js";
 import {
   NO_EXTRA_META_DATA,
@@ -44,8 +45,11 @@ export interface GuestDocuments {
   vendorData(identity: Identity): Promise<RenderedPart<string> | undefined>;
   /** network-config (cloud-init v1 or v2): the guest's file, else DHCP on every link. */
   networkConfig(identity: Identity): Promise<RenderedPart<string> | undefined>;
-  /** Tags, zone, instance type and any other meta-data keys. */
-  meta(identity: Identity): Promise<GuestMeta>;
+  /**
+   * Tags, zone, instance type and any other meta-data keys: at once (the same object as last
+   * time) while no file it could come from has changed, as every EC2 request needs it.
+   */
+  meta(identity: Identity): MaybePromise<GuestMeta>;
   /** The interfaces cloud-init is to configure, in the domain's order. */
   links(identity: Identity): readonly GuestLink[];
 }
@@ -54,10 +58,12 @@ export interface GuestDocuments {
 export function createGuestDocuments(config: Config, userdata: UserdataService): GuestDocuments {
   const zone = availabilityZone(config);
   // The parsed meta-data per identity, kept while its rendered text is the same: the EC2
-  // frontend rebuilds a guest's tree only when this object changes.
-  const metas = new RecentCache<Identity, { body: string | undefined; meta: GuestMeta }>(
-    RECENT_GUESTS,
-  );
+  // frontend rebuilds a guest's tree only when this object changes. `version`: the files'
+  // version it was rendered at; while it is current, nothing needs reading or comparing.
+  const metas = new RecentCache<
+    Identity,
+    { body: string | undefined; meta: GuestMeta; version: number }
+  >(RECENT_GUESTS);
   const links = (identity: Identity): GuestLink[] =>
     identity.instance.interfaces.flatMap((iface) =>
       iface.mac === undefined ? [] : [{ mac: iface.mac, ipv4: "dhcp" as const }],
@@ -71,27 +77,35 @@ export function createGuestDocuments(config: Config, userdata: UserdataService):
       const body = networkConfigYaml(links(identity));
       return body === undefined ? undefined : { origin: { kind: "builtin" }, body };
     },
-    meta: async (identity) => {
-      const rendered = await userdata.renderText(identity, "meta-data");
+    meta: (identity) => {
       const last = metas.get(identity);
-      if (last !== undefined && last.body === rendered?.body) return last.meta;
-      const extra =
-        rendered === undefined
-          ? NO_EXTRA_META_DATA
-          : parseExtraMetaData(
-              rendered.body,
-              "file" in rendered.origin ? rendered.origin.file : "",
-            );
-      const meta: GuestMeta = {
-        ...extra,
-        // The domain's own tags are the more specific.
-        tags: { ...extra.tags, ...domainMetadataOf(identity.instance).tags },
-        zone: extra.availabilityZone ?? zone,
-        type: extra.instanceType ?? config.ec2.instance_type,
-      };
-      metas.set(identity, { body: rendered?.body, meta });
-      return meta;
+      const version = userdata.version();
+      if (last?.version === version) return last.meta;
+      return renderMeta(identity, version);
     },
     links,
   };
+
+  /** The meta-data part rendered and parsed; `version`: the files' version before reading. */
+  async function renderMeta(identity: Identity, version: number): Promise<GuestMeta> {
+    const rendered = await userdata.renderText(identity, "meta-data");
+    const last = metas.get(identity);
+    if (last !== undefined && last.body === rendered?.body) {
+      metas.set(identity, { ...last, version });
+      return last.meta;
+    }
+    const extra =
+      rendered === undefined
+        ? NO_EXTRA_META_DATA
+        : parseExtraMetaData(rendered.body, "file" in rendered.origin ? rendered.origin.file : "");
+    const meta: GuestMeta = {
+      ...extra,
+      // The domain's own tags are the more specific.
+      tags: { ...extra.tags, ...domainMetadataOf(identity.instance).tags },
+      zone: extra.availabilityZone ?? zone,
+      type: extra.instanceType ?? config.ec2.instance_type,
+    };
+    metas.set(identity, { body: rendered?.body, meta, version });
+    return meta;
+  }
 }

@@ -1,5 +1,6 @@
 /** user-data (and the other per-guest parts) as an HTTP answer, the same in every layout. */
 import { HttpError, type Reply } from "../http/reply.js";
+import type { MaybePromise } from "../http/request.js";
 import { TemplateError } from "../userdata/template-error.js";
 import { UserdataFileError } from "../userdata/userdata-file-error.js";
 import type { RenderedPart } from "../userdata/userdata-service.js";
@@ -21,7 +22,7 @@ export async function userdataReply(
 }
 
 /** Runs `work`, turning a TemplateError of `part` into a 500 that names the file and place. */
-export async function guestPart<T>(work: () => Promise<T>, part: string): Promise<T> {
+export async function guestPart<T>(work: () => MaybePromise<T>, part: string): Promise<T> {
   try {
     return await work();
   } catch (error) {

@@ -31,3 +31,15 @@ test("releasing a connection twice, or one never admitted, frees nothing more", 
   assert.equal(limit.admit("a", a3), undefined);
   assert.equal(limit.admit("a", {}), "client");
 });
+
+test("the connections of one client can be listed (to close them all)", () => {
+  const limit = new ConnectionLimit({ connections: 10, clientConnections: 3 });
+  const [a1, a2, b] = [{}, {}, {}];
+  limit.admit("a", a1);
+  limit.admit("a", a2);
+  limit.admit("b", b);
+  assert.deepEqual(limit.of("a"), [a1, a2]);
+  limit.release(a1);
+  assert.deepEqual(limit.of("a"), [a2]);
+  assert.deepEqual(limit.of("c"), []);
+});

@@ -10,18 +10,24 @@ export type Refusal = "client" | "total";
 
 export class ConnectionLimit<Connection extends object = object> {
   private readonly clientOf = new Map<Connection, string>();
-  private readonly open = new Map<string, number>();
+  private readonly open = new Map<string, Set<Connection>>();
 
   constructor(private readonly limits: Pick<Limits, "connections" | "clientConnections">) {}
 
   /** Counts `connection` from `client`, or says why it must be closed (not counted). */
   admit(client: string, connection: Connection): Refusal | undefined {
-    const mine = this.open.get(client) ?? 0;
-    if (mine >= this.limits.clientConnections) return "client";
+    const mine = this.open.get(client);
+    if ((mine?.size ?? 0) >= this.limits.clientConnections) return "client";
     if (this.clientOf.size >= this.limits.connections) return "total";
-    this.open.set(client, mine + 1);
+    if (mine === undefined) this.open.set(client, new Set([connection]));
+    else mine.add(connection);
     this.clientOf.set(connection, client);
     return undefined;
+  }
+
+  /** The connections of `client` counted now (a copy: closing them changes the count). */
+  of(client: string): Connection[] {
+    return [...(this.open.get(client) ?? [])];
   }
 
   /** `connection` no longer counts (it closed, or is being closed); again: nothing. */
@@ -29,8 +35,7 @@ export class ConnectionLimit<Connection extends object = object> {
     const client = this.clientOf.get(connection);
     if (client === undefined) return;
     this.clientOf.delete(connection);
-    const mine = this.open.get(client) ?? 0;
-    if (mine <= 1) this.open.delete(client);
-    else this.open.set(client, mine - 1);
+    const mine = this.open.get(client);
+    if (mine?.delete(connection) && mine.size === 0) this.open.delete(client);
   }
 }

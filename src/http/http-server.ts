@@ -1,7 +1,8 @@
 /**
  * node:http serving one Handler on several addresses, with time-outs that stop a slow client
  * from holding the server, limits that stop a greedy one (connections per client and in total,
- * one request at a time per connection, a request rate per client), and one access-log line
+ * one request at a time per connection, a request rate per client, a while refused for one
+ * that pipelines too much), and one access-log line
  * per request. Knows nothing of metadata.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -12,8 +13,9 @@ import { Sampler } from "../log/sampler.js";
 import { createAccessLog } from "./access-log.js";
 import { ConnectionLimit, type Refusal } from "./connection-limit.js";
 import { IdleConnections } from "./idle-connections.js";
-import { LIMITS, type Limits } from "./limits.js";
-import { oneAtATime } from "./one-at-a-time.js";
+import { LIMITS, PIPELINING_PENALTY_MS, type Limits } from "./limits.js";
+import { MAX_WAITING, oneAtATime } from "./one-at-a-time.js";
+import { Penalties } from "./penalties.js";
 import { RateLimit } from "./rate-limit.js";
 import { readBody as readRequestBody } from "./read-body.js";
 import { RepeatFilter } from "./repeat-filter.js";
@@ -46,6 +48,8 @@ export interface Guard {
   /** Keep-alive connections between requests: closed first when their client is at its limit. */
   readonly idle: IdleConnections;
   readonly rate: RateLimit;
+  /** Clients refused for a while for pipelining too much. */
+  readonly penalties: Penalties;
   /** Refused connections are logged once in a while per client, with a count. */
   readonly refusals: Sampler;
 }
@@ -56,6 +60,7 @@ export function createGuard(limits: Limits = LIMITS): Guard {
     connections: new ConnectionLimit(limits),
     idle: new IdleConnections(),
     rate: new RateLimit(limits.clientRate, limits.clientBurst),
+    penalties: new Penalties(PIPELINING_PENALTY_MS),
     refusals: new Sampler(1 / 60, 1),
   };
 }
@@ -167,12 +172,16 @@ export function createHttpServer(
       // which would let a slow client stay three times longer than the limit).
       connectionsCheckingInterval: Math.max(250, Math.min(timeouts.headers, timeouts.request) / 4),
     },
-    oneAtATime(requestListener(handler, log, guard.rate)),
+    oneAtATime(requestListener(handler, log, guard.rate), {
+      busy: (socket) => guard.idle.forget(clientOf(socket), socket),
+      idle: (socket) => guard.idle.add(clientOf(socket), socket),
+      overrun: (socket) => penalise(guard, log, clientOf(socket)),
+    }),
   );
   server.setTimeout(timeouts.idleSocket, (socket) => socket.destroy());
   server.on("connection", (socket: Socket) => {
     const client = clientOf(socket);
-    const refused = admit(guard, client, socket);
+    const refused = guard.penalties.has(client) ? "penalty" : admit(guard, client, socket);
     if (refused === undefined) {
       return void socket.once("close", () => {
         guard.connections.release(socket);
@@ -181,15 +190,27 @@ export function createHttpServer(
     }
     socket.destroy();
     const before = guard.refusals.admit(`${client} ${refused}`);
-    if (before !== undefined) {
+    if (before === undefined) return;
+    if (refused === "penalty") {
+      log.warn({ client, refusedBefore: before }, "connection refused: it pipelined too much");
+    } else {
       const limit = refused === "client" ? "max_client_connections" : "max_connections";
       log.warn({ client, limit, refusedBefore: before }, "connection refused: limit reached");
     }
   });
-  server.on("request", (req: IncomingMessage, res: ServerResponse) =>
-    guard.idle.started(clientOf(req.socket), req.socket, res),
-  );
   return server;
+}
+
+/** `client` pipelined too much: its connections are closed, and refused for a while. */
+function penalise(guard: Guard, log: Logger, client: string): void {
+  guard.penalties.impose(client);
+  for (const socket of guard.connections.of(client)) socket.destroy();
+  if (guard.refusals.admit(`${client} overrun`) !== undefined) {
+    log.warn(
+      { client, seconds: PIPELINING_PENALTY_MS / 1000 },
+      `connections closed: more than ${MAX_WAITING} requests pipelined; refused for a while`,
+    );
+  }
 }
 
 /** Counts `socket`, closing its client's longest-idle connection if it is at its limit. */

@@ -7,25 +7,16 @@
  * §9.6). A connection that has not yet answered a request is never idle here, so a hog that
  * opens connections and sends nothing still meets the limit.
  */
-import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
 export class IdleConnections {
   private readonly idle = new Map<string, Set<Socket>>();
-  private readonly inProgress = new WeakMap<Socket, number>();
 
-  /** A request (perhaps queued behind another) arrived on `socket`; `res` is its answer. */
-  started(client: string, socket: Socket, res: ServerResponse): void {
-    this.forget(client, socket);
-    this.inProgress.set(socket, (this.inProgress.get(socket) ?? 0) + 1);
-    res.once("close", () => {
-      const left = (this.inProgress.get(socket) ?? 1) - 1;
-      this.inProgress.set(socket, left);
-      if (left > 0 || socket.destroyed) return;
-      let mine = this.idle.get(client);
-      if (mine === undefined) this.idle.set(client, (mine = new Set()));
-      mine.add(socket);
-    });
+  /** `socket` of `client` has answered all its requests, and they were taken. */
+  add(client: string, socket: Socket): void {
+    let mine = this.idle.get(client);
+    if (mine === undefined) this.idle.set(client, (mine = new Set()));
+    mine.add(socket);
   }
 
   /** `socket` of `client` closed, or is no longer idle. */

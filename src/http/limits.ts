@@ -21,3 +21,10 @@ export const LIMITS: Limits = {
   clientRate: 100,
   clientBurst: 200,
 };
+
+/**
+ * How long a client that pipelined more than a connection may hold is refused (penalties.ts):
+ * long enough that its reconnects cost the server little, short enough that a guest that
+ * misbehaved once (a broken script) is served again soon.
+ */
+export const PIPELINING_PENALTY_MS = 5000;

@@ -40,55 +40,84 @@ function resumeReading(socket: HttpSocket): void {
 /** Requests one connection may have parsed and waiting; a real client pipelines a few at most. */
 export const MAX_WAITING = 32;
 
-/** Requests parsed but not yet started, per connection; no entry: nothing in progress. */
-const waiting = new WeakMap<Socket, Array<() => void>>();
+/** What a caller learns of a connection: when it starts a request, and when it has none left. */
+export interface ConnectionWatch {
+  /** A request starts on a connection that had none in progress. */
+  busy(socket: Socket): void;
+  /** Its last request is answered and taken, and nothing waits: reading resumes. */
+  idle(socket: Socket): void;
+  /** It is being closed for pipelining more than MAX_WAITING requests. */
+  overrun(socket: Socket): void;
+}
+
+/** One connection's state, made at its first request. */
+interface Connection {
+  /** A request is in progress (its answer not yet taken by the client). */
+  busy: boolean;
+  /** Reading was stopped here (so it is resumed here, and only then). */
+  stopped: boolean;
+  /** Requests parsed but not yet started, in order. */
+  readonly waiting: Array<() => void>;
+}
+
+const connections = new WeakMap<Socket, Connection>();
+
+const NO_WATCH: ConnectionWatch = { busy() {}, idle() {}, overrun() {} };
 
 /** `listener`, called for one request of a connection at a time, in order. */
-export function oneAtATime(listener: Listener): Listener {
+export function oneAtATime(listener: Listener, watch: ConnectionWatch = NO_WATCH): Listener {
+  const next = (socket: HttpSocket, connection: Connection): void => {
+    if (socket.destroyed) return;
+    // The client has not taken the last answer yet: neither answer nor read more until it does.
+    if (socket.writableNeedDrain) return void socket.once("drain", () => next(socket, connection));
+    const run = connection.waiting.shift();
+    // Not at once: a whole pipeline answered in one go would keep every other connection
+    // waiting. One request per connection per turn of the event loop shares the server fairly.
+    if (run !== undefined) return void setImmediate(run);
+    connection.busy = false;
+    watch.idle(socket);
+    if (connection.stopped) {
+      connection.stopped = false;
+      resumeReading(socket);
+    }
+  };
   return (req, res) => {
     const socket = req.socket;
-    const run = (): void => {
-      res.once("close", () => next(socket));
-      listener(req, res);
-    };
     // node:http goes on emitting the rest of a read's requests after the connection is closed.
     if (socket.destroyed) return;
-    const queue = waiting.get(socket);
-    if (queue !== undefined && queue.length >= MAX_WAITING) return void socket.destroy();
-    if (queue === undefined) {
-      waiting.set(socket, []);
-      watch(socket);
+    let connection = connections.get(socket);
+    if (connection === undefined) {
+      connection = { busy: false, stopped: false, waiting: [] };
+      connections.set(socket, connection);
+      installListeners(socket, connection);
+    }
+    const current = connection;
+    const run = (): void => {
+      res.once("close", () => next(socket, current));
+      listener(req, res);
+    };
+    if (!connection.busy) {
+      connection.busy = true;
+      watch.busy(socket);
       return run();
     }
-    queue.push(run);
+    if (connection.waiting.length >= MAX_WAITING) {
+      watch.overrun(socket);
+      return void socket.destroy();
+    }
+    connection.waiting.push(run);
+    connection.stopped = true;
     stopReading(socket);
   };
 }
 
-/** Sockets whose listeners are installed (once: a keep-alive connection has many requests). */
-const watched = new WeakSet<Socket>();
-
-function watch(socket: HttpSocket): void {
-  if (watched.has(socket)) return;
-  watched.add(socket);
-  socket.prependListener("close", cheapAborts);
+/** Once per connection (a keep-alive connection has many requests). */
+function installListeners(socket: HttpSocket, connection: Connection): void {
+  socket.prependListener("close", () => cheapAborts(connection));
   socket.on("drain", () => {
     // node:http resumes reading on drain; not while requests of ours still wait.
-    if ((waiting.get(socket)?.length ?? 0) > 0) stopReading(socket);
+    if (connection.waiting.length > 0) stopReading(socket);
   });
-}
-
-function next(socket: Socket): void {
-  if (socket.destroyed) return void waiting.delete(socket);
-  // The client has not taken the last answer yet: neither answer nor read more until it does.
-  if (socket.writableNeedDrain) return void socket.once("drain", () => next(socket));
-  const queue = waiting.get(socket);
-  const run = queue?.shift();
-  // Not at once: a whole pipeline answered in one go would keep every other connection waiting.
-  // One request per connection per turn of the event loop shares the server fairly.
-  if (run !== undefined) return void setImmediate(run);
-  waiting.delete(socket);
-  resumeReading(socket);
 }
 
 /**
@@ -97,8 +126,8 @@ function next(socket: Socket): void {
  * the event loop for many milliseconds per connection. Those stacks say nothing (the client
  * went away), so they are not captured during that close.
  */
-function cheapAborts(this: Socket): void {
-  if ((waiting.get(this)?.length ?? 0) < 16) return;
+function cheapAborts(connection: Connection): void {
+  if (connection.waiting.length < 16) return;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   process.nextTick(() => (Error.stackTraceLimit = limit));

@@ -1,10 +1,13 @@
 /**
  * Reads user-data files (safely: see safe-read.ts) with a short-lived cache, so user-data
  * requests under load do not hit the disk each time while edits still show at once: a
- * change in a directory drops what was read there (a watch per directory), and entries expire
- * after `maxAgeMs` anyway
- * (for changes a watch cannot see, such as the target of a symlink elsewhere, or where
- * inotify is unavailable).
+ * change in a directory drops what was read there (a watch per directory), and everything
+ * is dropped every `maxAgeMs` anyway (for changes a watch cannot see, such as the target of a
+ * symlink elsewhere, or where inotify is unavailable).
+ *
+ * `version()` counts those drops, so that what was made from the files (a rendering, a
+ * guest's EC2 tree) can be kept and trusted without asking the cache again while the version
+ * is the one it was made at.
  */
 import { watch, type FSWatcher } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -13,7 +16,6 @@ import { readSafely, type FileRead } from "./safe-read.js";
 
 interface Entry {
   readonly value: Promise<unknown>;
-  readonly at: number;
   /** The directory whose changes make it stale. */
   readonly dir: string;
 }
@@ -21,6 +23,10 @@ interface Entry {
 export class FileCache {
   private readonly entries = new Map<string, Entry>();
   private readonly watchers = new Map<string, FSWatcher | null>();
+  /** Drops so far (see version()). */
+  private drops = 0;
+  /** The age period the entries were read in: all are dropped when it ends. */
+  private period = 0;
 
   /** `roots`: the directories a symlink may lead into. */
   constructor(
@@ -46,6 +52,20 @@ export class FileCache {
     );
   }
 
+  /**
+   * Changes whenever anything read before may differ now (a change seen in a watched
+   * directory, the end of an age period): equal versions mean the same files.
+   */
+  version(): number {
+    const period = Math.floor(Date.now() / this.maxAgeMs);
+    if (period !== this.period) {
+      this.period = period;
+      this.entries.clear();
+      this.drops++;
+    }
+    return this.drops;
+  }
+
   /** Stops watching; the cache then only expires by age. */
   close(): void {
     for (const watcher of this.watchers.values()) watcher?.close();
@@ -54,12 +74,12 @@ export class FileCache {
   }
 
   private cached<T>(key: string, dir: string, load: () => Promise<T>): Promise<T> {
-    const now = Date.now();
+    this.version();
     const cached = this.entries.get(key);
-    if (cached && now - cached.at < this.maxAgeMs) return cached.value as Promise<T>;
+    if (cached) return cached.value as Promise<T>;
     this.watchDirectory(dir);
     const value = load();
-    this.entries.set(key, { value, at: now, dir });
+    this.entries.set(key, { value, dir });
     // A failed load is not remembered: the next request tries again.
     value.catch(() => this.entries.delete(key));
     return value;
@@ -84,6 +104,7 @@ export class FileCache {
 
   /** Drops what was read in `dir`: something there changed. */
   private forget(dir: string): void {
+    this.drops++;
     for (const [key, entry] of this.entries) if (entry.dir === dir) this.entries.delete(key);
   }
 }

@@ -81,6 +81,11 @@ export class UserdataFiles {
     return read.kind === "file" ? read.bytes : undefined;
   }
 
+  /** The files' version (FileCache.version): equal versions, the same files. */
+  version(): number {
+    return this.files.version();
+  }
+
   close(): void {
     this.files.close();
   }

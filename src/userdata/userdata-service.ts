@@ -117,6 +117,14 @@ export class UserdataService {
     return rendered;
   }
 
+  /**
+   * Equal while no file a part could come from has changed: what was made from a rendering
+   * taken at one version is still right at the same version.
+   */
+  version(): number {
+    return this.files.version();
+  }
+
   close(): void {
     this.files.close();
   }

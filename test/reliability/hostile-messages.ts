@@ -5,6 +5,7 @@
  * percent-encoding tricks, and messages cut short.
  */
 import { prng } from "../templates/random-template.js";
+import { MAX_WAITING } from "../../src/http/one-at-a-time.js";
 
 const GET = (path: string, extra = ""): string => `GET ${path} HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
 
@@ -52,7 +53,9 @@ const KINDS: ReadonlyArray<(r: () => number) => string | Buffer> = [
   () => "GET /latest/meta-data/ HTTP/1.1\nHost: x\n\n",
   () => "GET /latest/meta-data/ HTTP/1.1\rHost: x\r\r",
   (r) => GET("/latest/meta-data/").slice(0, Math.floor(r() * 30)),
-  () => GET("/latest/user-data").repeat(50) + "GARBAGE\r\n\r\n",
+  // As long a pipeline as a connection may hold, then garbage (a longer one has the client
+  // refused for a while: pipelining-penalty.test.ts).
+  () => GET("/latest/user-data").repeat(MAX_WAITING) + "GARBAGE\r\n\r\n",
   (r) => `DELETE /openstack/latest/${r().toString(36)} HTTP/1.1\r\nHost: x\r\n\r\n`,
   () => GET("/nocloud/;;;/meta-data"),
 ];

@@ -43,7 +43,9 @@ export function createEc2Frontend(
       }
       if (tokenPath) throw methodNotAllowed("PUT");
       checkToken(request, tokens, required);
-      return trees.treeFor(request.identity).then((tree) => serveNode(resolveNode(tree, segments)));
+      const tree = trees.treeFor(request.identity);
+      if (tree instanceof Promise) return tree.then((t) => serveNode(resolveNode(t, segments)));
+      return serveNode(resolveNode(tree, segments));
     },
   };
 }

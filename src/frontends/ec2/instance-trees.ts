@@ -2,11 +2,13 @@
  * The whole EC2 tree of one identity (every served version, each with dynamic/, meta-data/
  * and user-data), built on first use and kept while the inventory holds that identity and its
  * meta-data part says the same: sources publish a new Identity object when anything about a
- * guest changes, the meta-data part is re-read on each request (cheap: its rendering is
- * cached), so a cached tree can never be stale; only the guests that asked last keep theirs
- * (RecentCache), so memory does not grow with every guest that ever booted.
+ * guest changes, and the meta-data part is rendered again whenever a file it could come from
+ * may have changed (GuestDocuments.meta), so a cached tree can never be stale; only the
+ * guests that asked last keep theirs (RecentCache), so memory does not grow with every guest
+ * that ever booted.
  */
 import type { Config } from "../../config/config.js";
+import type { MaybePromise } from "../../http/request.js";
 import type { Identity } from "../../inventory/instance.js";
 import type { GuestDocuments, GuestMeta } from "../guest-documents.js";
 import { computed, dir, leaf, type Directory, type Leaf } from "../tree.js";
@@ -35,12 +37,19 @@ export class InstanceTrees {
   }
 
   /**
-   * The root (the versions directory) of `identity`'s tree. A meta-data part that does not
-   * render or parse fails the whole tree with a 500 naming its file: zone, type and tags are
-   * in the identity document as well as in meta-data/, and serving them wrong is worse.
+   * The root (the versions directory) of `identity`'s tree: at once while its meta-data is
+   * known to be current (every request but the first and those after a file changed). A
+   * meta-data part that does not render or parse fails the whole tree with a 500 naming its
+   * file: zone, type and tags are in the identity document as well as in meta-data/, and
+   * serving them wrong is worse.
    */
-  async treeFor(identity: Identity): Promise<Directory> {
-    const meta = await guestPart(() => this.documents.meta(identity), "meta-data");
+  treeFor(identity: Identity): MaybePromise<Directory> {
+    const meta = this.documents.meta(identity);
+    if (!(meta instanceof Promise)) return this.treeWith(identity, meta);
+    return guestPart(() => meta, "meta-data").then((m) => this.treeWith(identity, m));
+  }
+
+  private treeWith(identity: Identity, meta: GuestMeta): Directory {
     const last = this.trees.get(identity);
     if (last !== undefined && last.meta === meta) return last.tree;
     const tree = this.build(identity, meta);
