@@ -10,9 +10,11 @@
  * is the one it was made at.
  */
 import { watch, type FSWatcher } from "node:fs";
-import { stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readdir, stat } from "node:fs/promises";
+import { basename, dirname } from "node:path";
 import { readSafely, type FileRead } from "./safe-read.js";
+
+const MISSING: FileRead = { kind: "missing" };
 
 interface Entry {
   readonly value: Promise<unknown>;
@@ -34,9 +36,28 @@ export class FileCache {
     private readonly maxAgeMs = 5000,
   ) {}
 
-  /** What is at `path`: a regular file's bytes, nothing, or something that cannot be served. */
+  /**
+   * What is at `path`: a regular file's bytes, nothing, or something that cannot be served.
+   * Most names asked for are not there (a guest's user-data has four candidate names, and each
+   * other part three): the directory's listing, read once, answers those without a look each.
+   */
   read(path: string): Promise<FileRead> {
-    return this.cached(`file\0${path}`, dirname(path), () => readSafely(path, this.roots));
+    const dir = dirname(path);
+    return this.cached(`file\0${path}`, dir, async () => {
+      const names = await this.names(dir);
+      if (names !== undefined && !names.has(basename(path))) return MISSING;
+      return readSafely(path, this.roots);
+    });
+  }
+
+  /** The names in `dir` (cached as files are); undefined when it cannot be listed. */
+  private names(dir: string): Promise<ReadonlySet<string> | undefined> {
+    return this.cached(`names\0${dir}`, dir, () =>
+      readdir(dir).then(
+        (names) => new Set(names),
+        () => undefined,
+      ),
+    );
   }
 
   /**

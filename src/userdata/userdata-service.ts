@@ -135,6 +135,12 @@ export class UserdataService {
     return guestValues(this.config, identity, domain, instanceId(this.config, identity));
   }
 
+  /** Whether the part's search ends in a built-in (without rendering it). */
+  private hasBuiltin(part: Part): boolean {
+    if (part === "user-data") return this.config.mdserver.userdata_fallback;
+    return part === "vendor-data" && this.builtinVendorData() !== undefined;
+  }
+
   /** The last step of each part's search: undefined when the part has no built-in. */
   private builtin(identity: Identity, part: Part): string | undefined {
     if (part === "user-data") {
@@ -167,8 +173,7 @@ export class UserdataService {
       this.candidateFiles(identity, part),
     );
     if (found !== undefined) return found;
-    const builtin = this.builtin(identity, part) !== undefined;
-    return { origin: builtin ? { kind: "builtin" } : { kind: "none" } };
+    return { origin: this.hasBuiltin(part) ? { kind: "builtin" } : { kind: "none" } };
   }
 }
 

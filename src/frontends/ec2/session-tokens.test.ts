@@ -50,3 +50,16 @@ test("another process (another key) does not accept the token; malformed tokens 
     assert.equal(other.verify(alpha, bad), false, bad);
   }
 });
+
+test("a token found good is good only for that identity, and only until it expires", () => {
+  let now = 1_700_000_000_000;
+  const tokens = new SessionTokens(() => now);
+  const token = tokens.issue(alpha, 10);
+  assert.equal(tokens.verify(alpha, token), true);
+  assert.equal(tokens.verify(alpha, token), true, "remembered");
+  assert.equal(tokens.verify(otherGuestSameAddress, token), false);
+  // The same guest published anew (a new Identity object): checked again, still good.
+  assert.equal(tokens.verify({ ...alpha }, token), true);
+  now += 10_000;
+  assert.equal(tokens.verify(alpha, token), false);
+});
