@@ -64,33 +64,24 @@ export function parseLeaseStatus(text: string): Lease[] {
   const parsed: unknown = JSON.parse(text);
   if (!Array.isArray(parsed)) throw new SyntaxError("lease status is not a JSON list");
   const leases: Lease[] = [];
+  const str = (value: unknown) => (typeof value === "string" ? value : undefined);
   for (const entry of parsed as unknown[]) {
     if (typeof entry !== "object" || entry === null) continue;
-    const record = entry as Record<string, unknown>;
-    const expiry = record["expiry-time"];
-    pushLease(
-      leases,
-      stringOr(record["mac-address"]),
-      stringOr(record["ip-address"]),
-      typeof expiry === "number" ? expiry : Number(stringOr(expiry) ?? Number.NaN),
-    );
+    const {
+      "mac-address": mac,
+      "ip-address": ip,
+      "expiry-time": expiry,
+    } = entry as Record<string, unknown>;
+    const seconds = typeof expiry === "number" ? expiry : Number(str(expiry) ?? Number.NaN);
+    pushLease(leases, str(mac), str(ip), seconds);
   }
   return leases;
 }
 
-function stringOr(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
 /** Adds a lease when MAC, address and expiry (seconds, 0 = never) are all usable. */
-function pushLease(
-  leases: Lease[],
-  macText: string | undefined,
-  ip: string | undefined,
-  expirySeconds: number,
-): void {
-  const mac = normaliseMac(macText ?? "");
-  const address = canonicalAddress(ip ?? "");
-  if (mac === undefined || address === undefined || !Number.isFinite(expirySeconds)) return;
-  leases.push({ mac, address, expiresAt: expirySeconds <= 0 ? undefined : expirySeconds * 1000 });
+function pushLease(leases: Lease[], macText = "", ip = "", seconds: number): void {
+  const mac = normaliseMac(macText);
+  const address = canonicalAddress(ip);
+  if (mac === undefined || address === undefined || !Number.isFinite(seconds)) return;
+  leases.push({ mac, address, expiresAt: seconds <= 0 ? undefined : seconds * 1000 });
 }

@@ -16,9 +16,7 @@ import { virshArg, type VirshReply } from "./virsh-framing.js";
 import type { VirshSession } from "./virsh-session.js";
 
 /** libvirt answered a command with an error about what it named. */
-export class LibvirtCommandError extends Error {
-  override readonly name = "LibvirtCommandError";
-}
+class LibvirtCommandError extends Error {}
 
 /** What a read needs. */
 export interface ReadContext {
@@ -37,13 +35,11 @@ export interface DomainRef {
   readonly name?: string;
 }
 
-/** True for an error about one domain or network (an error reply, bad XML), not the connection. */
-function isAboutOneObject(error: unknown): error is Error {
-  return error instanceof LibvirtCommandError || error instanceof LibvirtXmlError;
-}
-
-/** A read about one object failed: what was known of it stays. */
+/** A read about one object failed (an error reply, bad XML): what was known of it stays. */
 export const KEPT = Symbol("kept");
+
+const aboutOneObject = (error: unknown): error is Error =>
+  error instanceof LibvirtCommandError || error instanceof LibvirtXmlError;
 
 // The wording of virsh 9 and of older and newer releases for an object that does not exist.
 const NO_DOMAIN = /failed to get domain|domain not found|no domain with matching/i;
@@ -59,32 +55,25 @@ async function output(ctx: ReadContext, command: string, ...absent: RegExp[]) {
 }
 
 function check(command: string, { errors, output }: VirshReply, absent: readonly RegExp[]) {
-  const message = `"${command}": ${errors.join("; ")}`;
   if (errors.length === 0) return output;
+  const message = `"${command}": ${errors.join("; ")}`;
   if (errors.some((e) => UNREACHABLE.test(e))) throw new Error(message);
   if (absent.some((re) => errors.some((e) => re.test(e)))) return undefined;
   throw new LibvirtCommandError(message);
 }
 
-/**
- * Runs a read about one object: its fault is raised when libvirt's answer is an error or not
- * usable XML, and cleared when it works; other errors (the connection) are thrown.
- */
+/** Runs a read about one object under fault `key`, raised or cleared; KEPT when it failed. */
 async function attempt<T>(ctx: ReadContext, key: string, what: string, read: () => Promise<T>) {
   try {
     const result = await read();
     ctx.faults.clear(key);
     return result;
   } catch (error) {
-    if (!isAboutOneObject(error)) throw error;
+    if (!aboutOneObject(error)) throw error;
     ctx.faults.raise(key, `${what} on ${ctx.uri}: ${error.message}`);
     return KEPT;
   }
 }
-
-/** The UUIDs in a listing, one a line. */
-const uuids = (listing = "") =>
-  listing.split("\n").flatMap((line) => (isUuid(line.trim()) ? [line.trim()] : []));
 
 /** The running domains (stopped ones are never served, so never read): "UUID NAME" lines. */
 export async function runningDomains(ctx: ReadContext): Promise<Array<Required<DomainRef>>> {
@@ -94,8 +83,7 @@ export async function runningDomains(ctx: ReadContext): Promise<Array<Required<D
   });
 }
 
-/** What a read of one domain found: KEPT for an error or XML that is not usable. */
-export type DomainRead = readonly [DomainRef, DomainInfo | undefined | typeof KEPT];
+type DomainRead = readonly [DomainRef, DomainInfo | undefined | typeof KEPT];
 
 /**
  * Reads domains, all at once, by name where it can be given (shorter than a UUID) or by UUID;
@@ -121,7 +109,7 @@ export async function readDomains(
       ctx.faults.clear(`domain:${info?.uuid ?? ref.uuid}`);
       return [ref, info];
     } catch (error) {
-      if (!isAboutOneObject(error)) throw error;
+      if (!aboutOneObject(error)) throw error;
       const { uuid } = ref;
       if (uuid)
         ctx.faults.raise(`domain:${uuid}`, `domain ${uuid} on ${ctx.uri}: ${error.message}`);
@@ -217,10 +205,10 @@ export async function readPorts(ctx: ReadContext, networks: Iterable<string>) {
     const ref = virshArg(name) ?? "";
     const list = await attempt(ctx, `ports:${name}`, `ports of ${name}`, async () => {
       const ids = await output(ctx, `net-port-list ${ref} --uuid`, UNSUPPORTED, NO_NETWORK);
-      const port = async (id: string) => (await output(ctx, `net-port-dumpxml ${ref} ${id}`)) ?? "";
-      return ids === undefined
-        ? undefined
-        : Promise.all(uuids(ids).map(async (id) => parsePortXml(await port(id))));
+      const ports = ids?.split("\n").filter((line) => isUuid(line.trim()));
+      const read = async (id: string) =>
+        (await output(ctx, `net-port-dumpxml ${ref} ${id.trim()}`)) ?? "";
+      return ports && Promise.all(ports.map(async (id) => parsePortXml(await read(id))));
     });
     if (list === KEPT) return undefined;
     if (list === undefined) return null;

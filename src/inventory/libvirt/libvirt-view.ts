@@ -15,7 +15,7 @@ export interface NetworkState {
 }
 
 /** Everything one connection knows. */
-export interface ViewInput {
+interface ViewInput {
   /** Instance.source for what this connection serves, e.g. "libvirt qemu:///system". */
   readonly source: string;
   /** The configured networks that exist, by name. */
@@ -30,17 +30,10 @@ export interface ViewInput {
   readonly ports?: ReadonlyMap<string, readonly string[]> | undefined;
 }
 
-/** An address more than one domain could hold: served to none of them. */
-export interface Conflict {
-  readonly address: string;
-  /** Domain names, sorted. */
-  readonly claimants: readonly string[];
-}
-
-/** What to publish, and what to warn about. */
-export interface View {
+/** What to publish, and the addresses more than one domain could hold (claimants sorted). */
+interface View {
   readonly identities: readonly Identity[];
-  readonly conflicts: readonly Conflict[];
+  readonly conflicts: ReadonlyArray<{ address: string; claimants: string[] }>;
 }
 
 /** One domain's hold on one address; `expiresAt` is Infinity for a reservation. */
@@ -53,9 +46,7 @@ interface Claim {
 }
 
 /** The key of a MAC on a network, in `ViewInput.ports`. */
-export function portKey(network: string, mac: string): string {
-  return `${network} ${mac}`;
-}
+export const portKey = (network: string, mac: string) => `${network} ${mac}`;
 
 /**
  * Reservations and leases count only for running (active) domains. A stopped guest cannot be
@@ -69,17 +60,18 @@ export function buildView(input: ViewInput): View {
   const claims = new Map<string, Claim[]>();
   const contested = new Map<string, Set<string>>();
   const undecided = new Set<string>();
+  const contest = (address: string, by: DomainInfo[]) =>
+    contested.set(address, new Set([...(contested.get(address) ?? []), ...by.map((d) => d.name)]));
   const claim = (network: string, mac: string, address: string, expiresAt: number) => {
     const candidates = owners(portKey(network, mac));
     if (candidates === undefined) return void undecided.add(address);
-    if (candidates.length > 1) return contest(contested, address, candidates);
-    const domain = candidates[0];
+    if (candidates.length > 1) return void contest(address, candidates);
+    const [domain] = candidates;
     if (domain === undefined) return;
-    const list = claims.get(address);
-    const earlier = list?.find((c) => c.domain === domain);
+    const list = claims.get(address) ?? [];
+    const earlier = list.find((c) => c.domain === domain);
     if (earlier) earlier.expiresAt = Math.max(earlier.expiresAt, expiresAt);
-    else if (list) list.push({ domain, network, mac, address, expiresAt });
-    else claims.set(address, [{ domain, network, mac, address, expiresAt }]);
+    else claims.set(address, [...list, { domain, network, mac, address, expiresAt }]);
   };
   for (const [name, state] of input.networks) {
     for (const r of state.info.reservations) claim(name, r.mac, r.address, Infinity);
@@ -89,32 +81,22 @@ export function buildView(input: ViewInput): View {
   const held = new Map<DomainInfo, Claim[]>();
   for (const [address, list] of claims) {
     if (undecided.has(address)) continue;
-    if (list.length > 1 || contested.has(address)) {
+    const [only] = list;
+    if (list.length > 1 || contested.has(address))
       contest(
-        contested,
         address,
         list.map((c) => c.domain),
       );
-      continue;
-    }
-    const only = list[0]!;
-    const mine = held.get(only.domain);
-    if (mine) mine.push(only);
-    else held.set(only.domain, [only]);
+    else held.set(only!.domain, [...(held.get(only!.domain) ?? []), only!]);
   }
-  const identities: Identity[] = [];
-  for (const [domain, list] of held) identities.push(...identitiesOf(input.source, domain, list));
   const conflicts = [...contested]
     .filter(([address]) => !undecided.has(address))
     .map(([address, names]) => ({ address, claimants: [...names].sort() }))
     .sort((a, b) => a.address.localeCompare(b.address));
+  const identities = [...held].flatMap(([domain, list]) =>
+    identitiesOf(input.source, domain, list),
+  );
   return { identities, conflicts };
-}
-
-function contest(contested: Map<string, Set<string>>, address: string, by: DomainInfo[]): void {
-  const names = contested.get(address) ?? new Set<string>();
-  for (const domain of by) names.add(domain.name);
-  contested.set(address, names);
 }
 
 /**
@@ -129,10 +111,8 @@ function ownersOf(input: ViewInput): (key: string) => DomainInfo[] | undefined {
     byUuid.set(domain.uuid, domain);
     for (const { network, mac } of domain.interfaces) {
       if (network === undefined || !input.networks.has(network)) continue;
-      const key = portKey(network, mac);
-      const list = running.get(key);
-      if (list === undefined) running.set(key, [domain]);
-      else if (!list.includes(domain)) list.push(domain);
+      const list = running.get(portKey(network, mac)) ?? [];
+      if (!list.includes(domain)) running.set(portKey(network, mac), [...list, domain]);
     }
   }
   const { ports } = input;
@@ -161,10 +141,10 @@ function identitiesOf(source: string, domain: DomainInfo, held: readonly Claim[]
     architecture: domain.architecture,
     metadataXml: domain.metadataXml,
   };
-  return held.map((c) => ({
+  return held.map(({ address, mac, expiresAt }) => ({
     instance,
-    address: c.address,
-    mac: c.mac,
-    expiresAt: c.expiresAt === Infinity ? undefined : c.expiresAt,
+    address,
+    mac,
+    expiresAt: expiresAt === Infinity ? undefined : expiresAt,
   }));
 }

@@ -15,12 +15,6 @@ export class LibvirtXmlError extends Error {
   override readonly name = "LibvirtXmlError";
 }
 
-/** One <interface> of a domain: its MAC and, for type="network", <source network=…>. */
-export interface DomainInterface {
-  readonly mac: string;
-  readonly network?: string | undefined;
-}
-
 /** A domain as libvirt describes it. */
 export interface DomainInfo {
   readonly name: string;
@@ -29,7 +23,8 @@ export interface DomainInfo {
   /** Running or paused: libvirt gives an active domain an id attribute. */
   readonly active: boolean;
   readonly architecture?: string | undefined;
-  readonly interfaces: readonly DomainInterface[];
+  /** Each <interface>: its MAC and, for type="network", <source network=…>. */
+  readonly interfaces: ReadonlyArray<{ mac: string; network?: string | undefined }>;
   /** The <metadata> element as XML text (other applications' XML, kept as is). */
   readonly metadataXml?: string | undefined;
 }
@@ -45,12 +40,6 @@ export interface NetworkInfo {
   readonly name: string;
   readonly bridge?: string | undefined;
   readonly reservations: readonly Reservation[];
-}
-
-/** A network port: the MAC plugged in and the UUID of the domain that owns it. */
-export interface NetworkPort {
-  readonly mac: string;
-  readonly owner: string;
 }
 
 type Attributes = Readonly<Record<string, string | undefined>>;
@@ -168,8 +157,8 @@ export function parseNetworkXml(xml: string): NetworkInfo {
   return { name: own(name), bridge: own(bridge), reservations };
 }
 
-/** Reads `virsh net-port-dumpxml` output; throws LibvirtXmlError when it is not a port. */
-export function parsePortXml(xml: string): NetworkPort {
+/** Reads `virsh net-port-dumpxml` output: the MAC plugged in and the UUID of its domain. */
+export function parsePortXml(xml: string): { mac: string; owner: string } {
   let mac: string | undefined;
   let owner = "";
   readXml(

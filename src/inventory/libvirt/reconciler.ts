@@ -12,9 +12,8 @@ import type { DomainInfo } from "./libvirt-xml.js";
 /** Told after each pass how long it took and whether it failed (for /metrics). */
 export type PassObserver = (seconds: number, ok: boolean) => void;
 
-/** What the loop reads from and reports to. */
-export interface ReconcilerOptions extends ReadContext {
-  /** The source's id: Instance.source of what it serves. */
+/** What the loop reads from and reports to; `id` is Instance.source of what it serves. */
+interface ReconcilerOptions extends ReadContext {
   readonly id: string;
   readonly backoff: Backoff;
   /** Keep going (retries, marks); off for a one-shot look: one load, then stop. */
@@ -41,14 +40,14 @@ export class Reconciler {
   /** Every running domain has been read since start-up. */
   private complete = false;
   private loading = false;
-  private waiting: Array<() => void> = [];
-  private wake: (() => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private sink: InventorySink | undefined;
   private down = false;
   private hurried = false;
   private stopped = false;
   private delay: number;
+  private waiting: Array<() => void> = [];
+  private wake: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private sink: InventorySink | undefined;
   private loop: Promise<void> | undefined;
   private loaded: (() => void) | undefined;
 
@@ -92,12 +91,10 @@ export class Reconciler {
       this.hurried = true;
       return Promise.resolve();
     }
-    for (const address of addresses) this.asking.add(address);
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
-      this.mark("networks");
-      this.mark("list");
-    });
+    addresses.forEach((address) => this.asking.add(address));
+    this.mark("networks");
+    this.mark("list");
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   private async run(): Promise<void> {
@@ -105,14 +102,9 @@ export class Reconciler {
       if (this.marks.size + this.urgent.size + this.queue.size === 0) await this.sleep();
       const waiters = this.waiting.splice(0);
       const started = performance.now();
-      const ok =
-        this.stopped ||
-        (await this.pass().then(
-          () => true,
-          (e) => this.failed(e),
-        ));
+      const ok = this.stopped || (await this.pass().then(() => true, this.failed));
       this.options.observe?.((performance.now() - started) / 1000, ok);
-      for (const resolve of waiters) resolve();
+      waiters.forEach((resolve) => resolve());
       if (!this.options.watch && (this.down || this.complete)) break;
       if (!this.down || this.stopped) continue;
       // Only a step that ran its full time allows the next early try: an early try must not
@@ -129,7 +121,7 @@ export class Reconciler {
     // A load in progress ends before the next one begins, or a listing (it lists them all).
     const load = this.marks.has("all") && !this.loading;
     const marks = [...this.marks].filter((m) => !this.loading || (m !== "all" && m !== "list"));
-    for (const mark of marks) this.marks.delete(mark);
+    marks.forEach((mark) => this.marks.delete(mark));
     let changed = marks.includes("view");
     if (marks.includes("networks") || load) {
       const next = await readNetworks(ctx, this.networks);
@@ -230,9 +222,9 @@ export class Reconciler {
     const { id: source, faults, uri } = this.options;
     const now = Date.now();
     try {
-      const { networks } = this;
+      const { networks, domains } = this;
       const ports = this.ports ?? undefined;
-      const view = buildView({ source, networks, domains: this.domains.values(), now, ports });
+      const view = buildView({ source, networks, domains: domains.values(), now, ports });
       for (const { address, claimants } of view.conflicts) {
         const message = `${address} is claimed by ${claimants.join(" and ")}; serving none of them`;
         faults.raise(`conflict:${address}`, message, false);
@@ -241,8 +233,10 @@ export class Reconciler {
       this.sink?.publish(source, view.identities);
       faults.clear("publish");
       // The index refuses an expired lease by itself; publishing again tells listeners (DNS).
-      let next = Infinity;
-      for (const { expiresAt = Infinity } of view.identities) next = Math.min(next, expiresAt);
+      const next = view.identities.reduce(
+        (t, { expiresAt = t }) => Math.min(t, expiresAt),
+        Infinity,
+      );
       if (next !== Infinity) this.viewIn(next - now + 1);
     } catch (error) {
       faults.raise("publish", `cannot publish the view of ${uri}: ${(error as Error).message}`);
@@ -253,38 +247,39 @@ export class Reconciler {
   private viewIn(ms: number): void {
     if (!this.options.watch || this.stopped) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.mark("view"), Math.min(ms, 2 ** 31 - 1));
-    this.timer.unref();
+    this.timer = setTimeout(() => this.mark("view"), Math.min(ms, 2 ** 31 - 1)).unref();
   }
 
   /**
    * A pass failed (libvirt stopped, hung, or a read broke): logged once; the virsh session ends
    * and everything sent to it fails now, so nothing waits behind a dead one; what was queued is
-   * dropped, and a full load follows the backoff. Returns false (the pass did not work).
+   * dropped, and a full load follows the backoff.
    */
-  private failed(error: unknown): false {
+  private readonly failed = (error: unknown): false => {
     if (this.stopped) return false;
     const message = error instanceof Error ? error.message : String(error);
-    const { faults, uri, session } = this.options;
-    faults.raise("connection", `cannot read libvirt at ${uri}: ${message}`);
-    session.abort(message);
+    this.options.faults.raise(
+      "connection",
+      `cannot read libvirt at ${this.options.uri}: ${message}`,
+    );
+    this.options.session.abort(message);
     this.down = true;
     this.loading = false;
-    for (const marks of [this.marks, this.asking, this.urgent, this.queue]) marks.clear();
+    [this.marks, this.asking, this.urgent, this.queue].forEach((marks) => marks.clear());
     this.marks.add("all");
     this.loaded?.();
     return false;
-  }
+  };
 
   /** Waits until woken, or `ms` passed; true when the time ran out. */
   private sleep(ms?: number): Promise<boolean> {
     return new Promise((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(() => end(true), ms);
       const end = (timedOut: boolean) => {
         clearTimeout(timer);
         this.wake = undefined;
         resolve(timedOut);
       };
-      const timer = ms === undefined ? undefined : setTimeout(() => end(true), ms);
       this.wake = () => end(false);
       if (this.stopped) this.wake();
     });

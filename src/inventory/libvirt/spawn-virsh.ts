@@ -49,15 +49,32 @@ export function spawnVirsh(virsh: string, uri: string): ChildProcessWithoutNullS
   return child;
 }
 
-/** How a virsh ended, in words for logs and health. */
-export interface VirshEnd {
-  /** False when the program could not be run at all (missing, not executable). */
-  readonly ran: boolean;
-  /**
-   * "cannot run VIRSH: WHY" when it did not run; otherwise its status or signal in parentheses
-   * and the errors it printed, e.g. "(1): failed to connect to the hypervisor".
-   */
-  readonly reason: string;
+/**
+ * Tells `end` how a virsh ended: `ran` false when it could not be run at all (the reason is
+ * then "cannot run VIRSH: WHY"), else its status or signal and the errors it printed on stderr
+ * (`stderr()`), e.g. "(1): failed to connect to the hypervisor". May tell twice.
+ */
+export function onVirshEnd(
+  child: ChildProcessWithoutNullStreams,
+  virsh: string,
+  stderr: () => string,
+  end: (ran: boolean, reason: string) => void,
+): void {
+  child.on("error", (error) => end(false, `cannot run ${virsh}: ${error.message}`));
+  child.on("close", (code, signal) => {
+    const { ran, reason } = virshEnd(virsh, code, signal, stderr());
+    end(ran, reason);
+  });
+}
+
+/** Ends a virsh: `ask` it to, and kill it if it has not exited within a second. */
+export async function stopVirsh(child: ChildProcessWithoutNullStreams, ask: () => void) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 1000);
+    child.once("close", () => resolve(clearTimeout(force)));
+    ask();
+  });
 }
 
 // setpriv's own words when it cannot execute the program it was to run.
@@ -69,7 +86,7 @@ export function virshEnd(
   code: number | null,
   signal: NodeJS.Signals | null,
   stderr: string,
-): VirshEnd {
+): { ran: boolean; reason: string } {
   const notRun = code === 127 ? NOT_RUN.exec(stderr) : null;
   if (notRun) return { ran: false, reason: `cannot run ${virsh}: ${notRun[1]}` };
   const errors = stderr
@@ -77,9 +94,4 @@ export function virshEnd(
     .replace(/^error: /gm, "")
     .replace(/\n/g, "; ");
   return { ran: true, reason: `(${signal ?? code})${errors ? `: ${errors}` : ""}` };
-}
-
-/** Describes a virsh that could not be started (the "error" event of its process). */
-export function virshSpawnError(virsh: string, error: Error): string {
-  return `cannot run ${virsh}: ${error.message}`;
 }

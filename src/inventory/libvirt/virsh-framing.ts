@@ -11,11 +11,9 @@
 /** The prompts virsh shows: read-only connections get "virsh > ", read-write "virsh # ". */
 const PROMPTS = ["virsh > ", "virsh # "] as const;
 
-/** A command's output, split from the rest. */
+/** A command's stdout (prompt and echo removed) and errors ("error: …" lines, unprefixed). */
 export interface VirshReply {
-  /** Standard output, prompt and echo removed. */
   readonly output: string;
-  /** The command's error messages (stderr lines "error: …", without that prefix). */
   readonly errors: readonly string[];
 }
 
@@ -23,9 +21,8 @@ export interface VirshReply {
 const DISCONNECTED = /^Disconnected from .* due to /;
 
 /**
- * Text from one of virsh's pipes, kept in the chunks it came in (a few hundred bytes each)
- * until a marker is found: each chunk is searched once, and joined once. Searching and
- * slicing the whole buffer on every chunk copied a batch's output hundreds of times.
+ * Text from one of virsh's pipes, kept in the chunks it came in until a marker is found: each
+ * chunk is searched once and joined once (not the whole buffer on every chunk).
  */
 class Incoming {
   private parts: string[] = [];

@@ -11,17 +11,14 @@
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { spawnVirsh, virshEnd, virshSpawnError } from "./spawn-virsh.js";
+import { onVirshEnd, spawnVirsh, stopVirsh } from "./spawn-virsh.js";
 import { cutOutputs, VirshFramer, type VirshReply } from "./virsh-framing.js";
-
-/** How a session failed to answer: the command itself may be fine. */
-export type VirshFailure = "spawn" | "exited" | "timeout" | "closed";
 
 /** The session could not answer (as opposed to the command reporting an error). */
 export class VirshSessionError extends Error {
   override readonly name = "VirshSessionError";
   constructor(
-    readonly failure: VirshFailure,
+    readonly failure: "spawn" | "exited" | "timeout" | "closed",
     message: string,
   ) {
     super(message);
@@ -93,12 +90,7 @@ export class VirshSession {
     this.closed = true;
     const child = this.child;
     this.fail(new VirshSessionError("closed", "session closed"));
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => child.kill("SIGKILL"), 1000);
-      child.once("close", () => resolve(clearTimeout(force)));
-      child.stdin.end();
-    });
+    if (child !== undefined) await stopVirsh(child, () => child.stdin.end());
   }
 
   private start(): ChildProcessWithoutNullStreams {
@@ -115,16 +107,17 @@ export class VirshSession {
     });
     // A write after virsh died fails with EPIPE; the exit is handled below.
     child.stdin.on("error", () => {});
-    child.on("error", (e) =>
-      this.fail(new VirshSessionError("spawn", virshSpawnError(virsh, e)), child),
+    onVirshEnd(
+      child,
+      virsh,
+      () => framer.pendingErrors(),
+      (ran, reason) => {
+        const error = ran
+          ? new VirshSessionError("exited", `virsh exited ${reason}`)
+          : new VirshSessionError("spawn", reason);
+        this.fail(error, child);
+      },
     );
-    child.on("close", (code, signal) => {
-      const { ran, reason } = virshEnd(virsh, code, signal, framer.pendingErrors());
-      const error = ran
-        ? new VirshSessionError("exited", `virsh exited ${reason}`)
-        : new VirshSessionError("spawn", reason);
-      this.fail(error, child);
-    });
     return child;
   }
 
