@@ -1,7 +1,7 @@
 /**
- * The virsh commands the loop (reconciler.ts) reads libvirt with, answered as data. A fault
- * about one object (a domain, a network, its leases, a lease file) is logged once and what was
- * known of it is kept; a lost connection is thrown for the loop to handle.
+ * The reads of the loop (reconciler.ts), answered as data. A fault about one object (a domain,
+ * a network, its leases, a lease file) is raised and what was known of it kept; a lost
+ * connection is thrown for the loop.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -18,12 +18,10 @@ import type { VirshSession } from "./virsh-session.js";
 /** libvirt answered a command with an error about what it named. */
 class LibvirtCommandError extends Error {}
 
-/** What a read needs. */
+/** What a read needs: `networks` and `baseDir` are dnsmasq.net_name and dnsmasq.base_dir. */
 export interface ReadContext {
   readonly uri: string;
-  /** dnsmasq.net_name. */
   readonly networks: readonly string[];
-  /** dnsmasq.base_dir: lease files, read only for a local URI. */
   readonly baseDir: string;
   readonly session: Pick<VirshSession, "run" | "runAll" | "abort">;
   readonly faults: Faults;
@@ -86,11 +84,10 @@ export async function runningDomains(ctx: ReadContext): Promise<Array<Required<D
 type DomainRead = readonly [DomainRef, DomainInfo | undefined | typeof KEPT];
 
 /**
- * Reads domains, all at once, by name where it can be given (shorter than a UUID) or by UUID;
- * returns what to apply, in order. A read by name that finds no domain, or another one (a
- * rename meanwhile), is followed by a read by UUID. A fault is keyed by the domain's UUID, so
- * that any later good read clears it: one read by a name not known yet (no UUID) raises none,
- * and the caller finds the domain by listing them.
+ * Reads domains as one batch, by name where it can be given (shorter) or by UUID; returns what
+ * to apply, in order. A read by name that finds no domain, or another one (a rename), is
+ * followed by a read by UUID. Faults are keyed by UUID, so that any later good read clears
+ * them: a read by a name not known yet raises none (the caller lists the domains).
  */
 export async function readDomains(
   ctx: ReadContext,
@@ -165,9 +162,8 @@ async function readNetwork(ctx: ReadContext, name: string, previous: NetworkStat
 }
 
 /**
- * The lease files the original read under dnsmasq.base_dir, for a local libvirt only (a remote
- * host's are not here): dnsmasq's <net>.leases and libvirt's <bridge>.status. A missing file
- * is no leases; one that cannot be read is reported.
+ * dnsmasq's <net>.leases and libvirt's <bridge>.status under base_dir, for a local libvirt
+ * only (a remote host's are not here). A missing file is no leases.
  */
 async function readLeaseFiles(ctx: ReadContext, network: string, bridge: string | undefined) {
   if (!isLocalUri(ctx.uri)) return [];
@@ -178,10 +174,9 @@ async function readLeaseFiles(ctx: ReadContext, network: string, bridge: string 
     safe.map(async (name) => {
       const file = join(ctx.baseDir, name);
       try {
-        const text = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) => {
-          if (e.code === "ENOENT") return "";
-          throw e;
-        });
+        const text = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) =>
+          e.code === "ENOENT" ? "" : Promise.reject(e),
+        );
         ctx.faults.clear(`lease-file:${file}`);
         return name.endsWith(".status") ? parseLeaseStatus(text) : parseDnsmasqLeases(text);
       } catch (error) {
@@ -195,9 +190,8 @@ async function readLeaseFiles(ctx: ReadContext, network: string, bridge: string 
 }
 
 /**
- * Which domains own which MAC on the networks (`portKey` → UUIDs), from libvirt's ports
- * (libvirt 5.5 and later); null when the driver has none (the test driver), undefined when
- * they could not be read.
+ * Which domains own which MAC (`portKey` → UUIDs), from libvirt's ports; null when the driver
+ * has none (the test driver), undefined when they could not be read.
  */
 export async function readPorts(ctx: ReadContext, networks: Iterable<string>) {
   const ports = new Map<string, string[]>();

@@ -78,7 +78,7 @@ export class LibvirtSource implements InstanceSource {
   private readonly session: VirshSession;
   private readonly loop: Reconciler;
   private readonly backoff: Backoff;
-  private readonly timers: Array<NodeJS.Timeout | undefined> = [];
+  private readonly timers: NodeJS.Timeout[] = [];
   private watcher: FSWatcher | undefined;
   private settling: NodeJS.Timeout | undefined;
   private stopEvents: (() => Promise<void>) | undefined;
@@ -96,8 +96,7 @@ export class LibvirtSource implements InstanceSource {
   async start(sink: InventorySink): Promise<void> {
     if (this.options.watch) {
       this.stopEvents = startEventFeed({
-        virsh: this.options.virsh,
-        uri: this.options.uri,
+        ...this.options,
         backoff: this.backoff,
         onEvent: (event) => this.onEvent(event),
         onUp: (kind, resumed) => this.onStreamUp(kind, resumed),

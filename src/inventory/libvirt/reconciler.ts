@@ -1,7 +1,4 @@
-/**
- * The one loop of a connection and the state only it changes (libvirt-source.ts explains the
- * shape): anyone sets the marks; the loop alone takes them, reads, applies and publishes.
- */
+/** The one loop of a connection and the state only it changes (see libvirt-source.ts). */
 import type { InventorySink } from "../source.js";
 import type { Backoff } from "./event-stream.js";
 import { KEPT, readDomains, readNetworks, readPorts, runningDomains } from "./libvirt-reads.js";
@@ -79,10 +76,9 @@ export class Reconciler {
   }
 
   /**
-   * Unknown clients asked from `addresses`: look at the networks, the running domains and the
-   * domains owning those addresses; resolves after that pass. While libvirt is away it
-   * resolves at once (a request must not wait for a time-out) and brings the next try
-   * forward, once per backoff step: every request doing so would undo the backoff.
+   * Unknown clients asked from `addresses`: resolves after a pass that read them. While libvirt
+   * is away it resolves at once and brings the next try forward, once per backoff step (every
+   * request doing so would undo the backoff).
    */
   look(addresses: readonly string[]): Promise<void> {
     if (this.stopped) return Promise.resolve();
@@ -145,8 +141,7 @@ export class Reconciler {
       this.queue.delete(uuid);
     }
     this.asking.clear();
-    // Events name domains: known ones are read by UUID, others by name (found by listing if
-    // not readable so).
+    // Events name domains: known ones are read by UUID, others by name.
     const named = marks.flatMap((m) => (m.startsWith("domain ") ? [m.slice(7)] : []));
     const refs = named.map((name): DomainRef => ({ uuid: this.uuids.get(name), name }));
     for (const queue of [this.urgent, this.queue])
@@ -171,13 +166,10 @@ export class Reconciler {
     if (changed && (this.complete || this.ports)) this.publish();
   }
 
-  /**
-   * Applies one read, unless an event named the domain meanwhile (it is read again). A domain
-   * that cannot be read and is not known is found by listing. Returns whether it changed.
-   */
+  /** Applies one read, unless an event named the domain meanwhile; true if it changed. */
   private apply(ref: DomainRef, info: DomainInfo | undefined | typeof KEPT): boolean {
     if (info === KEPT) {
-      if (ref.uuid === undefined) this.mark("list");
+      if (ref.uuid === undefined) this.mark("list"); // not known: found by listing
       return false;
     }
     if (this.marks.has(`domain ${info?.name ?? ref.name}`)) return false;
@@ -201,10 +193,7 @@ export class Reconciler {
     return true;
   }
 
-  /**
-   * The domains, not read yet, owning the MACs (leases, reservations) of these addresses, as
-   * libvirt's ports tell: only during the first load (afterwards a listing finds new domains).
-   */
+  /** The domains not read yet owning these addresses, by libvirt's ports: first load only. */
   private async owners(addresses: ReadonlySet<string>): Promise<string[]> {
     if (this.complete || this.ports === null || addresses.size === 0) return [];
     const keys = [...this.networks].flatMap(([name, { info, leases }]) =>
@@ -250,11 +239,7 @@ export class Reconciler {
     this.timer = setTimeout(() => this.mark("view"), Math.min(ms, 2 ** 31 - 1)).unref();
   }
 
-  /**
-   * A pass failed (libvirt stopped, hung, or a read broke): logged once; the virsh session ends
-   * and everything sent to it fails now, so nothing waits behind a dead one; what was queued is
-   * dropped, and a full load follows the backoff.
-   */
+  /** A pass failed: its virsh ends, what was queued is dropped, a load follows the backoff. */
   private readonly failed = (error: unknown): false => {
     if (this.stopped) return false;
     const message = error instanceof Error ? error.message : String(error);

@@ -1,20 +1,14 @@
 /**
- * Every virsh mdserver runs (sessions and event streams) is started here, the same way, and
- * none outlives mdserver.
- *
- * A session notices its parent is gone (its stdin ends), but `virsh event --loop` reads no
- * stdin: left behind, it would keep its libvirt connection open for ever. Two guards:
- * - the kernel's parent-death signal, set by util-linux's setpriv, which then runs virsh in
- *   its own place: virsh is killed when mdserver dies, SIGKILL included. Used when setpriv
- *   can set it (util-linux 2.33 or later; checked once);
- * - a process "exit" hook that kills every virsh still running, for every exit Node sees.
+ * Every virsh mdserver runs is started here, and none outlives mdserver (`virsh event --loop`
+ * reads no stdin, so it would not notice mdserver dying): util-linux's setpriv (2.33 or later,
+ * checked once) gives it the parent-death signal, SIGKILL included, and a process "exit" hook
+ * kills every virsh still running for every exit Node sees.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 
 /**
- * The environment virsh runs in: ours, with unlocalised messages, times in UTC (lease ends are
- * printed in local time, ambiguous in the hour a DST change repeats), and no readline history
- * (a session sends thousands of commands nobody will scroll back through).
+ * Ours, with unlocalised messages, times in UTC (lease ends are printed in local time,
+ * ambiguous in the hour a DST change repeats) and no readline history.
  */
 export function virshEnv(): NodeJS.ProcessEnv {
   return { ...process.env, LC_ALL: "C", TZ: "UTC", VIRSH_HISTSIZE: "0" };
@@ -22,12 +16,8 @@ export function virshEnv(): NodeJS.ProcessEnv {
 
 /** Every virsh started and not yet exited. */
 const live = new Set<ChildProcessWithoutNullStreams>();
-/** Whether setpriv can give a child a parent-death signal here (checked once). */
 let deathSignal: boolean | undefined;
-
-function killLive(): void {
-  for (const child of live) child.kill("SIGKILL");
-}
+const killLive = () => live.forEach((child) => child.kill("SIGKILL"));
 
 /** Starts `virsh -q -r -c URI` (quiet, read-only) with pipes on stdin, stdout and stderr. */
 export function spawnVirsh(virsh: string, uri: string): ChildProcessWithoutNullStreams {

@@ -88,7 +88,7 @@ export class VirshFramer {
 
   /** The reply to command `seq` (the oldest not yet taken), once both its markers are in. */
   take(seq: number, command: string): VirshReply | undefined {
-    const mark = this.mark(seq);
+    const mark = `${this.tag}:${seq}:`;
     const outAt = this.out.find(mark);
     const errAt = this.err.find(`${mark}\n`);
     if (outAt < 0 || errAt < 0) return undefined;
@@ -98,14 +98,9 @@ export class VirshFramer {
     const errors = errText
       .slice(0, errText.lastIndexOf("\n") + 1)
       .split("\n")
-      .filter((line) => line.startsWith("error: "))
-      .map((line) => line.slice("error: ".length))
+      .flatMap((line) => (line.startsWith("error: ") ? [line.slice("error: ".length)] : []))
       .filter((line) => !DISCONNECTED.test(line));
     return { output, errors };
-  }
-
-  private mark(seq: number): string {
-    return `${this.tag}:${seq}:`;
   }
 
   private echo(seq: number, toStderr: boolean): string {

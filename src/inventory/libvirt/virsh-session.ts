@@ -1,13 +1,9 @@
 /**
- * One long-lived interactive `virsh -r -c URI` fed commands on stdin. A virsh per command costs
- * 13–60 ms (start-up and connection; seconds for the test driver on a large file); a session
- * answers a dumpxml in well under a millisecond, and commands are pipelined: all are written at
- * once, replies come back in order (virsh-framing.ts). Read-only (-r): mdserver only reads
- * libvirt, and a read-only connection cannot change it even if a command were built wrongly.
- *
+ * One long-lived interactive `virsh -r -c URI` fed commands on stdin: a virsh per command costs
+ * 13–60 ms, a session answers a dumpxml in well under a millisecond. Commands are pipelined,
+ * replies come back in order (virsh-framing.ts). Read-only (-r): mdserver only reads libvirt.
  * When virsh exits, cannot start, does not answer within the time-out, or is aborted, it is
- * killed and every command sent to it fails at once: nothing waits behind a dead one. The next
- * command starts another.
+ * killed and every command sent to it fails at once; the next command starts another.
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
