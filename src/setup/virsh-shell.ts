@@ -45,11 +45,8 @@ export class VirshShell {
     this.child.stdout.on("data", (chunk: string) => this.push(() => this.framer.pushStdout(chunk)));
     this.child.stderr.on("data", (chunk: string) => this.push(() => this.framer.pushStderr(chunk)));
     this.child.stdin.on("error", () => {});
-    onVirshEnd(
-      this.child,
-      virsh,
-      () => this.framer.pendingErrors(),
-      (ran, reason) => this.end(ran ? `virsh exited ${reason}` : reason),
+    onVirshEnd(this.child, virsh, this.framer, (ran, reason) =>
+      this.end(ran ? `virsh exited ${reason}` : reason),
     );
   }
 

@@ -77,19 +77,14 @@ function eventStream(kind: EventKind, options: EventFeedOptions): () => Promise<
       options.onUp(kind, wasUp);
       wasUp = true;
     });
-    onVirshEnd(
-      running,
-      virsh,
-      () => errors,
-      (ran, reason) => {
-        if (ended || stopped) return;
-        ended = true;
-        child = undefined;
-        options.onDown(kind, ran ? `"virsh ${command}" ended ${reason}` : reason);
-        restart = setTimeout(start, delay);
-        delay = Math.min(delay * 2, backoff.maxMs);
-      },
-    );
+    onVirshEnd(running, virsh, { pendingErrors: () => errors }, (ran, reason) => {
+      if (ended || stopped) return;
+      ended = true;
+      child = undefined;
+      options.onDown(kind, ran ? `"virsh ${command}" ended ${reason}` : reason);
+      restart = setTimeout(start, delay);
+      delay = Math.min(delay * 2, backoff.maxMs);
+    });
   };
   start();
   return async () => {

@@ -42,7 +42,7 @@ import { eventMatters, type LibvirtEvent } from "./events.js";
 import { watch, type FSWatcher } from "node:fs";
 import { isLocalUri } from "./connection-uri.js";
 import { Faults } from "./faults.js";
-import { Reconciler, type PassObserver } from "./reconciler.js";
+import { Reconciler } from "./reconciler.js";
 import { VirshSession } from "./virsh-session.js";
 
 /** Retries (and event-stream restarts) while libvirt is away. */
@@ -65,9 +65,10 @@ export interface LibvirtSourceOptions {
   readonly watch: boolean;
   readonly log: Logger;
   readonly backoff?: Backoff;
-  /** Domains read per pass of a load. */
+  /** Domains read per pass of a load (default 256): what an event or asking guest may wait behind. */
   readonly batch?: number;
-  readonly observe?: PassObserver | undefined;
+  /** Told after each pass how long it took and whether it failed (for /metrics). */
+  readonly observe?: ((seconds: number, ok: boolean) => void) | undefined;
 }
 
 /** The instances of one libvirt connection (see the module comment). */

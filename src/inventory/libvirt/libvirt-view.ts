@@ -14,20 +14,17 @@ export interface NetworkState {
   readonly leases: readonly Lease[];
 }
 
-/** Everything one connection knows. */
+/**
+ * Everything one connection knows; `source` is Instance.source of what it serves. `ports`,
+ * while the first load runs: the UUIDs of the domains plugged into each network with each MAC
+ * (`portKey`); only an address all of whose possible owners are read is decided then.
+ */
 interface ViewInput {
-  /** Instance.source for what this connection serves, e.g. "libvirt qemu:///system". */
   readonly source: string;
-  /** The configured networks that exist, by name. */
   readonly networks: ReadonlyMap<string, NetworkState>;
   readonly domains: Iterable<DomainInfo>;
   readonly now: number;
-  /**
-   * While the first load is still reading domains: libvirt's ports, the UUIDs of the domains
-   * plugged into each network with each MAC (`portKey`). Only an address all of whose possible
-   * owners are known then is decided; the rest wait for the load.
-   */
-  readonly ports?: ReadonlyMap<string, readonly string[]> | undefined;
+  readonly ports?: ReadonlyMap<string, readonly string[]> | undefined | null;
 }
 
 /** What to publish, and the addresses more than one domain could hold (claimants sorted). */
@@ -47,6 +44,15 @@ interface Claim {
 
 /** The key of a MAC on a network, in `ViewInput.ports`. */
 export const portKey = (network: string, mac: string) => `${network} ${mac}`;
+
+/** The `portKey`s of the MACs holding these addresses (reservations and leases). */
+export function portKeysOf(networks: ViewInput["networks"], addresses: ReadonlySet<string>) {
+  return [...networks].flatMap(([name, { info, leases }]) =>
+    [...info.reservations, ...leases]
+      .filter((held) => addresses.has(held.address))
+      .map((held) => portKey(name, held.mac)),
+  );
+}
 
 /**
  * Reservations and leases count only for running (active) domains. A stopped guest cannot be
@@ -116,7 +122,7 @@ function ownersOf(input: ViewInput): (key: string) => DomainInfo[] | undefined {
     }
   }
   const { ports } = input;
-  if (ports === undefined) return (key) => running.get(key) ?? [];
+  if (!ports) return (key) => running.get(key) ?? [];
   // A MAC without a port is no running domain's; a port whose domain is not read yet decides
   // nothing.
   return (key) => {

@@ -3,22 +3,13 @@ import type { InventorySink } from "../source.js";
 import type { Backoff } from "./event-stream.js";
 import { KEPT, readDomains, readNetworks, readPorts, runningDomains } from "./libvirt-reads.js";
 import type { DomainRef, ReadContext } from "./libvirt-reads.js";
-import { buildView, portKey, type NetworkState } from "./libvirt-view.js";
+import { buildView, portKeysOf, type NetworkState } from "./libvirt-view.js";
 import type { DomainInfo } from "./libvirt-xml.js";
-
-/** Told after each pass how long it took and whether it failed (for /metrics). */
-export type PassObserver = (seconds: number, ok: boolean) => void;
+import type { LibvirtSourceOptions } from "./libvirt-source.js";
 
 /** What the loop reads from and reports to; `id` is Instance.source of what it serves. */
-interface ReconcilerOptions extends ReadContext {
-  readonly id: string;
-  readonly backoff: Backoff;
-  /** Keep going (retries, marks); off for a one-shot look: one load, then stop. */
-  readonly watch: boolean;
-  /** Domains read per pass of a load (default 256): what an event or asking guest may wait behind. */
-  readonly batch?: number | undefined;
-  readonly observe?: PassObserver | undefined;
-}
+type ReconcilerOptions = ReadContext &
+  Pick<LibvirtSourceOptions, "watch" | "batch" | "observe"> & { id: string; backoff: Backoff };
 
 /** The reconcile loop of one connection (see the module comment). */
 export class Reconciler {
@@ -40,21 +31,20 @@ export class Reconciler {
   private down = false;
   private hurried = false;
   private stopped = false;
-  private delay: number;
+  private delay = 0;
   private waiting: Array<() => void> = [];
-  private wake: (() => void) | undefined;
+  private wake: ((timedOut?: boolean) => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private sink: InventorySink | undefined;
   private loop: Promise<void> | undefined;
   private loaded: (() => void) | undefined;
 
-  constructor(private readonly options: ReconcilerOptions) {
-    this.delay = options.backoff.initialMs;
-  }
+  constructor(private readonly options: ReconcilerOptions) {}
 
   /** Starts the loop with a full load; resolves when that load has ended or failed. */
   start(sink: InventorySink): Promise<void> {
     this.sink = sink;
+    this.delay = this.options.backoff.initialMs;
     this.marks.add("all");
     const loaded = new Promise<void>((resolve) => (this.loaded = resolve));
     this.loop = this.run();
@@ -196,11 +186,7 @@ export class Reconciler {
   /** The domains not read yet owning these addresses, by libvirt's ports: first load only. */
   private async owners(addresses: ReadonlySet<string>): Promise<string[]> {
     if (this.complete || this.ports === null || addresses.size === 0) return [];
-    const keys = [...this.networks].flatMap(([name, { info, leases }]) =>
-      [...info.reservations, ...leases]
-        .filter((held) => addresses.has(held.address))
-        .map((held) => portKey(name, held.mac)),
-    );
+    const keys = portKeysOf(this.networks, addresses);
     if (keys.length > 0) this.ports ??= await readPorts(this.options, this.networks.keys());
     const owners = keys.flatMap((key) => this.ports?.get(key) ?? []);
     return owners.filter((uuid) => !this.domains.has(uuid));
@@ -211,9 +197,8 @@ export class Reconciler {
     const { id: source, faults, uri } = this.options;
     const now = Date.now();
     try {
-      const { networks, domains } = this;
-      const ports = this.ports ?? undefined;
-      const view = buildView({ source, networks, domains: domains.values(), now, ports });
+      const { networks, ports } = this;
+      const view = buildView({ source, networks, domains: this.domains.values(), now, ports });
       for (const { address, claimants } of view.conflicts) {
         const message = `${address} is claimed by ${claimants.join(" and ")}; serving none of them`;
         faults.raise(`conflict:${address}`, message, false);
@@ -258,15 +243,14 @@ export class Reconciler {
 
   /** Waits until woken, or `ms` passed; true when the time ran out. */
   private sleep(ms?: number): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const timer = ms === undefined ? undefined : setTimeout(() => end(true), ms);
-      const end = (timedOut: boolean) => {
+      const timer = ms === undefined ? undefined : setTimeout(() => this.wake?.(true), ms);
+      this.wake = (timedOut = false) => {
         clearTimeout(timer);
         this.wake = undefined;
         resolve(timedOut);
       };
-      this.wake = () => end(false);
-      if (this.stopped) this.wake();
     });
   }
 }

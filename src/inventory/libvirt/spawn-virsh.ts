@@ -42,17 +42,17 @@ export function spawnVirsh(virsh: string, uri: string): ChildProcessWithoutNullS
 /**
  * Tells `end` how a virsh ended: `ran` false when it could not be run at all (the reason is
  * then "cannot run VIRSH: WHY"), else its status or signal and the errors it printed on stderr
- * (`stderr()`), e.g. "(1): failed to connect to the hypervisor". May tell twice.
+ * (`stderr.pendingErrors()`), e.g. "(1): failed to connect to the hypervisor". May tell twice.
  */
 export function onVirshEnd(
   child: ChildProcessWithoutNullStreams,
   virsh: string,
-  stderr: () => string,
+  stderr: { pendingErrors(): string },
   end: (ran: boolean, reason: string) => void,
 ): void {
   child.on("error", (error) => end(false, `cannot run ${virsh}: ${error.message}`));
   child.on("close", (code, signal) => {
-    const { ran, reason } = virshEnd(virsh, code, signal, stderr());
+    const { ran, reason } = virshEnd(virsh, code, signal, stderr.pendingErrors());
     end(ran, reason);
   });
 }

@@ -93,31 +93,21 @@ export class VirshSession {
     const { virsh, uri } = this.options;
     const child = (this.child = spawnVirsh(virsh, uri));
     const framer = (this.framer = new VirshFramer(`MDS${randomBytes(6).toString("hex")}`));
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      framer.pushStdout(chunk);
-      this.drain(child);
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      framer.pushStderr(chunk);
-      this.drain(child);
-    });
+    const out = (chunk: string) => this.drain(child, () => framer.pushStdout(chunk));
+    const err = (chunk: string) => this.drain(child, () => framer.pushStderr(chunk));
+    child.stdout.setEncoding("utf8").on("data", out);
+    child.stderr.setEncoding("utf8").on("data", err);
     // A write after virsh died fails with EPIPE; the exit is handled below.
     child.stdin.on("error", () => {});
-    onVirshEnd(
-      child,
-      virsh,
-      () => framer.pendingErrors(),
-      (ran, reason) => {
-        const error = ran
-          ? new VirshSessionError("exited", `virsh exited ${reason}`)
-          : new VirshSessionError("spawn", reason);
-        this.fail(error, child);
-      },
-    );
+    onVirshEnd(child, virsh, framer, (ran, reason) => {
+      const failure = ran ? "exited" : "spawn";
+      this.fail(new VirshSessionError(failure, ran ? `virsh exited ${reason}` : reason), child);
+    });
     return child;
   }
 
-  private drain(child: ChildProcessWithoutNullStreams): void {
+  private drain(child: ChildProcessWithoutNullStreams, push: () => void): void {
+    push();
     if (child !== this.child) return;
     const answered = this.pending.length;
     for (let head = this.pending[0]; head !== undefined; head = this.pending[0]) {
