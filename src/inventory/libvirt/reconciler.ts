@@ -207,10 +207,8 @@ export class Reconciler {
       this.sink?.publish(source, view.identities);
       faults.clear("publish");
       // The index refuses an expired lease by itself; publishing again tells listeners (DNS).
-      const next = view.identities.reduce(
-        (t, { expiresAt = t }) => Math.min(t, expiresAt),
-        Infinity,
-      );
+      let next = Infinity;
+      for (const { expiresAt = Infinity } of view.identities) next = Math.min(next, expiresAt);
       if (next !== Infinity) this.viewIn(next - now + 1);
     } catch (error) {
       faults.raise("publish", `cannot publish the view of ${uri}: ${(error as Error).message}`);
@@ -228,11 +226,9 @@ export class Reconciler {
   private readonly failed = (error: unknown): false => {
     if (this.stopped) return false;
     const message = error instanceof Error ? error.message : String(error);
-    this.options.faults.raise(
-      "connection",
-      `cannot read libvirt at ${this.options.uri}: ${message}`,
-    );
-    this.options.session.abort(message);
+    const { faults, uri, session } = this.options;
+    faults.raise("connection", `cannot read libvirt at ${uri}: ${message}`);
+    session.abort(message);
     this.down = true;
     this.loading = false;
     [this.marks, this.asking, this.urgent, this.queue].forEach((marks) => marks.clear());

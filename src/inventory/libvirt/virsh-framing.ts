@@ -1,11 +1,8 @@
 /**
- * Cuts the output of one long-lived interactive virsh into one reply per command.
- *
- * Every command is followed by `echo --err MARK` and `echo MARK`, so its stdout ends where
- * MARK appears on stdout and its stderr where it appears on stderr. MARK carries a random tag
- * and the command's sequence number, written in the command as 'TAG'':N:' so that virsh's
- * echo of the command line (readline echoes what it reads from a pipe) never contains MARK
- * itself. What surrounds the output (the prompt and the echoed command lines) is stripped.
+ * Cuts the output of one interactive virsh into one reply per command. Every command is
+ * followed by `echo --err MARK` and `echo MARK`, so its stdout and stderr end where MARK
+ * appears. MARK (a random tag and the command's number) is written 'TAG'':N:' so that
+ * readline's echo of the command line never contains it. Prompt and echoes are stripped.
  */
 
 /** The prompts virsh shows: read-only connections get "virsh > ", read-write "virsh # ". */
@@ -25,7 +22,8 @@ const DISCONNECTED = /^Disconnected from .* due to /;
  * chunk is searched once and joined once (not the whole buffer on every chunk).
  */
 class Incoming {
-  private parts: string[] = [];
+  /** What has not been taken. */
+  parts: string[] = [];
   private scanned = 0;
   private offset = 0;
   private carry = "";
@@ -54,11 +52,6 @@ class Incoming {
     [this.scanned, this.offset, this.carry, this.found] = [0, 0, "", -1];
     return text.slice(0, end);
   }
-
-  /** Whatever has not been taken. */
-  rest(): string {
-    return this.parts.join("");
-  }
 }
 
 /** Buffers one virsh's stdout and stderr and cuts them into replies. */
@@ -83,7 +76,7 @@ export class VirshFramer {
 
   /** Whatever stderr holds that belongs to no reply yet (why virsh exited, say). */
   pendingErrors(): string {
-    return this.err.rest().trim();
+    return this.err.parts.join("").trim();
   }
 
   /** The reply to command `seq` (the oldest not yet taken), once both its markers are in. */
