@@ -1,13 +1,8 @@
 /**
- * The two event streams of one connection (domain events, network lifecycle events): each a
- * long-lived `virsh` printing libvirt's events, restarted with backoff when it ends (libvirt
- * went away, the connection dropped, virsh was killed). The test driver gets none: its events
- * never leave the connection that caused them.
- *
- * virsh runs interactively: it first echoes a marker, which it can only do once its connection
- * is open, then runs the event loop; that marker is "up". Its stdin is closed after the two
- * commands, so when the loop ends with the connection, virsh reads end-of-file and exits. (The
- * loop itself reads no stdin: it would not notice mdserver dying; spawn-virsh.ts sees to that.)
+ * The event streams of one connection (domains, network lifecycle): each a long-lived virsh,
+ * restarted with backoff when it ends. None for the test driver. virsh first echoes a marker,
+ * which it can only do once its connection is open ("up"), then runs the event loop; its stdin
+ * is closed after the two commands, so virsh exits when the loop ends with the connection.
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";

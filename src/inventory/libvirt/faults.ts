@@ -1,7 +1,6 @@
 /**
- * A source's faults, each logged once when it appears and once when it clears, whatever
- * number of requests or retries meet it in between. Degrading faults make the source report
- * itself degraded; others (an address two guests claim) are only worth telling once.
+ * A source's faults, each logged once when it appears and once when it clears. Degrading ones
+ * make the source degraded; others (an address two guests claim) are only worth telling.
  */
 import type { Logger } from "../../log/logger.js";
 

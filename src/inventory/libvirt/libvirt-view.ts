@@ -1,8 +1,6 @@
 /**
- * From libvirt's state (domains, networks, leases) to the identities one connection serves.
- * Pure: the source builds it after every change and publishes it whole, so an address that
- * moved to another guest is never served to both, and never to the old one once the new view
- * is out.
+ * From libvirt's state to the identities one connection serves. Pure, built whole after every
+ * change and published whole, so an address that moved is never served to both guests.
  */
 import type { Identity, Instance } from "../instance.js";
 import { currentLeases, type Lease } from "./leases.js";

@@ -93,8 +93,7 @@ export class Reconciler {
       waiters.forEach((resolve) => resolve());
       if (!this.options.watch && (this.down || this.complete)) break;
       if (!this.down || this.stopped) continue;
-      // Only a step that ran its full time allows the next early try: an early try must not
-      // start a step that the next request cuts short again.
+      // Only a step that ran its full time allows the next early try (see look).
       if (await this.sleep(this.delay)) this.hurried = false;
       this.delay = Math.min(this.delay * 2, this.options.backoff.maxMs);
     }
@@ -183,7 +182,7 @@ export class Reconciler {
     return true;
   }
 
-  /** The domains not read yet owning these addresses, by libvirt's ports: first load only. */
+  /** The domains not read yet owning these addresses, by libvirt's ports (first load). */
   private async owners(addresses: ReadonlySet<string>): Promise<string[]> {
     if (this.complete || this.ports === null || addresses.size === 0) return [];
     const keys = portKeysOf(this.networks, addresses);
