@@ -9,12 +9,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import {
-  spawnVirsh,
-  virshEnd,
-  virshEnv,
-  virshSpawnError,
-} from "../inventory/libvirt/spawn-virsh.js";
+import { onVirshEnd, spawnVirsh, stopVirsh, virshEnv } from "../inventory/libvirt/spawn-virsh.js";
 import { virshArg, VirshFramer } from "../inventory/libvirt/virsh-framing.js";
 
 /** How to start virsh. */
@@ -50,11 +45,9 @@ export class VirshShell {
     this.child.stdout.on("data", (chunk: string) => this.push(() => this.framer.pushStdout(chunk)));
     this.child.stderr.on("data", (chunk: string) => this.push(() => this.framer.pushStderr(chunk)));
     this.child.stdin.on("error", () => {});
-    this.child.on("error", (error) => this.end(virshSpawnError(virsh, error)));
-    this.child.on("close", (code, signal) => {
-      const end = virshEnd(virsh, code, signal, this.framer.pendingErrors());
-      this.end(end.ran ? `virsh exited ${end.reason}` : end.reason);
-    });
+    onVirshEnd(this.child, virsh, this.framer, (ran, reason) =>
+      this.end(ran ? `virsh exited ${reason}` : reason),
+    );
   }
 
   /**
@@ -71,12 +64,7 @@ export class VirshShell {
 
   /** Ends virsh (it exits when its input ends; killed if it does not within a second). */
   async close(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const closed = new Promise<void>((resolve) => this.child.once("close", () => resolve()));
-    const force = setTimeout(() => this.child.kill("SIGKILL"), 1000);
-    this.child.stdin.end();
-    await closed;
-    clearTimeout(force);
+    await stopVirsh(this.child, () => this.child.stdin.end());
   }
 
   /** Waits for the reply to command `seq`, once the replies before it have been taken. */

@@ -1,20 +1,15 @@
 /**
- * The two event streams of one connection (domain events, network lifecycle events): each a
- * long-lived `virsh` printing libvirt's events, restarted with backoff when it ends (libvirt
- * went away, the connection dropped, virsh was killed). The test driver gets none: its events
- * never leave the connection that caused them.
- *
- * virsh runs interactively: it first echoes a marker, which it can only do once its connection
- * is open, then runs the event loop; that marker is "up". Its stdin is closed after the two
- * commands, so when the loop ends with the connection, virsh reads end-of-file and exits. (The
- * loop itself reads no stdin: it would not notice mdserver dying; spawn-virsh.ts sees to that.)
+ * The event streams of one connection (domains, network lifecycle): each a long-lived virsh,
+ * restarted with backoff when it ends. None for the test driver. virsh first echoes a marker,
+ * which it can only do once its connection is open ("up"), then runs the event loop; its stdin
+ * is closed after the two commands, so virsh exits when the loop ends with the connection.
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { isTestDriver } from "./connection-uri.js";
 import { parseEventLine, type LibvirtEvent } from "./events.js";
-import { spawnVirsh, virshEnd, virshSpawnError } from "./spawn-virsh.js";
+import { onVirshEnd, spawnVirsh, stopVirsh } from "./spawn-virsh.js";
 
 /** Delays between restarts: doubling from the first to the last, back to the first once up. */
 export interface Backoff {
@@ -26,7 +21,7 @@ export interface Backoff {
 export type EventKind = LibvirtEvent["object"];
 
 /** Where the streams connect and whom they tell. */
-export interface EventFeedOptions {
+interface EventFeedOptions {
   readonly virsh: string;
   readonly uri: string;
   readonly backoff: Backoff;
@@ -39,80 +34,58 @@ export interface EventFeedOptions {
   onDown(kind: EventKind, reason: string): void;
 }
 
-const COMMANDS: ReadonlyArray<[EventKind, string]> = [
-  ["domain", "event --loop --all"],
-  ["network", "net-event --loop --event lifecycle"],
-];
+const COMMANDS = {
+  domain: "event --loop --all",
+  network: "net-event --loop --event lifecycle",
+} as const;
 
 /** Starts the streams; returns what stops them (and waits, briefly, for their virsh to exit). */
 export function startEventFeed(options: EventFeedOptions): () => Promise<void> {
   if (isTestDriver(options.uri)) return async () => {};
-  const streams = COMMANDS.filter(([kind]) => options.kinds?.includes(kind) ?? true).map(
-    ([kind, command]) => new EventStream(kind, command, options),
-  );
-  return async () => void (await Promise.all(streams.map((stream) => stream.stop())));
+  const kinds = options.kinds ?? (["domain", "network"] as const);
+  const streams = kinds.map((kind) => eventStream(kind, options));
+  return async () => void (await Promise.all(streams.map((stop) => stop())));
 }
 
-/** One `virsh … --loop` kept running. */
-class EventStream {
-  private child: ChildProcessWithoutNullStreams | undefined;
-  private restart: NodeJS.Timeout | undefined;
-  private delay: number;
-  private wasUp = false;
-  private stopped = false;
-
-  constructor(
-    private readonly kind: EventKind,
-    private readonly command: string,
-    private readonly options: EventFeedOptions,
-  ) {
-    this.delay = options.backoff.initialMs;
-    this.start();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.restart);
-    const child = this.child;
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => child.kill("SIGKILL"), 1000);
-      child.once("close", () => resolve(clearTimeout(force)));
-      child.kill("SIGTERM");
-    });
-  }
-
-  private start(): void {
-    const { virsh, uri, backoff } = this.options;
+/** Keeps one `virsh … --loop` running; returns what stops it. */
+function eventStream(kind: EventKind, options: EventFeedOptions): () => Promise<void> {
+  const { virsh, uri, backoff } = options;
+  const command = COMMANDS[kind];
+  let [delay, wasUp, stopped] = [backoff.initialMs, false, false];
+  let child: ChildProcessWithoutNullStreams | undefined;
+  let restart: NodeJS.Timeout | undefined;
+  const start = () => {
     const ready = randomBytes(6).toString("hex");
-    const child = (this.child = spawnVirsh(virsh, uri));
+    const running = (child = spawnVirsh(virsh, uri));
     let [up, ended, errors] = [false, false, ""];
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    running.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       errors = (errors + chunk).slice(-2000);
     });
-    child.stdin.on("error", () => {});
-    child.stdin.end(`echo 'MDS''${ready}'\n${this.command}\n`);
-    createInterface({ input: child.stdout }).on("line", (line) => {
+    running.stdin.on("error", () => {});
+    running.stdin.end(`echo 'MDS''${ready}'\n${command}\n`);
+    createInterface({ input: running.stdout }).on("line", (line) => {
       const event = parseEventLine(line);
-      if (up && event?.object === this.kind) this.options.onEvent(event);
+      if (up && event?.object === kind) options.onEvent(event);
       if (up || !line.includes(`MDS${ready}`)) return;
       up = true;
-      this.delay = backoff.initialMs;
-      this.options.onUp(this.kind, this.wasUp);
-      this.wasUp = true;
+      delay = backoff.initialMs;
+      options.onUp(kind, wasUp);
+      wasUp = true;
     });
-    const end = (reason: string) => {
-      if (ended || this.stopped) return;
+    onVirshEnd(running, virsh, { pendingErrors: () => errors }, (ran, reason) => {
+      if (ended || stopped) return;
       ended = true;
-      this.child = undefined;
-      this.options.onDown(this.kind, reason);
-      this.restart = setTimeout(() => this.start(), this.delay);
-      this.delay = Math.min(this.delay * 2, backoff.maxMs);
-    };
-    child.on("error", (error) => end(virshSpawnError(virsh, error)));
-    child.on("close", (code, signal) => {
-      const { ran, reason } = virshEnd(virsh, code, signal, errors);
-      end(ran ? `"virsh ${this.command}" ended ${reason}` : reason);
+      child = undefined;
+      options.onDown(kind, ran ? `"virsh ${command}" ended ${reason}` : reason);
+      restart = setTimeout(start, delay);
+      delay = Math.min(delay * 2, backoff.maxMs);
     });
-  }
+  };
+  start();
+  return async () => {
+    stopped = true;
+    clearTimeout(restart);
+    const last = child;
+    if (last !== undefined) await stopVirsh(last, () => last.kill("SIGTERM"));
+  };
 }

@@ -14,13 +14,8 @@ const EVENT = /^event '([^']+)' for (domain|network) '(.*)'(?::\s*(.*))?$/;
 export function parseEventLine(line: string): LibvirtEvent | undefined {
   const match = EVENT.exec(line.trim());
   if (!match) return undefined;
-  const [, type, object, name, detail] = match;
-  return {
-    object: object as LibvirtEvent["object"],
-    type: type!,
-    name: name!,
-    detail: detail ?? "",
-  };
+  const [, type = "", object, name = "", detail = ""] = match;
+  return { object: object as LibvirtEvent["object"], type, name, detail };
 }
 
 // Domain events that can change name, UUID, interfaces, networks or <metadata>.

@@ -1,18 +1,12 @@
 /**
- * A source's faults, each logged once when it appears and once when it clears, whatever
- * number of requests or retries meet it in between. Degrading faults make the source report
- * itself degraded; others (an address two guests claim) are only worth telling once.
+ * A source's faults, each logged once when it appears and once when it clears. Degrading ones
+ * make the source degraded; others (an address two guests claim) are only worth telling.
  */
 import type { Logger } from "../../log/logger.js";
 
-interface Fault {
-  message: string;
-  readonly degrading: boolean;
-}
-
 /** The faults of one source (see the module comment). */
 export class Faults {
-  private readonly active = new Map<string, Fault>();
+  private readonly active = new Map<string, { message: string; degrading: boolean }>();
 
   constructor(private readonly log: Logger) {}
 
@@ -37,9 +31,8 @@ export class Faults {
 
   /** Clears every fault whose key starts with `prefix` and is not in `keep`. */
   clearAllBut(prefix: string, keep: ReadonlySet<string>): void {
-    for (const key of [...this.active.keys()]) {
+    for (const key of [...this.active.keys()])
       if (key.startsWith(prefix) && !keep.has(key)) this.clear(key);
-    }
   }
 
   has(key: string): boolean {

@@ -1,17 +1,11 @@
-/**
- * DHCP leases in the three forms mdserver reads them: virsh's lease table, dnsmasq's lease
- * file (what the original read as <base_dir>/<net>.leases) and the JSON status file that
- * libvirt's lease helper keeps as <base_dir>/<bridge>.status. Pure parsers.
- */
+/** Parsers of virsh's lease table, dnsmasq's lease file and libvirt's lease status file. */
 import { normaliseMac } from "../../config/values.js";
 import { canonicalAddress } from "../../util/address.js";
 
-/** One address handed to one MAC. */
+/** One address (canonical) handed to one MAC until `expiresAt` (ms; undefined: no end). */
 export interface Lease {
   readonly mac: string;
-  /** Canonical form. */
   readonly address: string;
-  /** End of the lease (ms since the epoch); undefined for a lease that does not end. */
   readonly expiresAt?: number | undefined;
 }
 
@@ -24,11 +18,7 @@ export function currentLeases(leases: readonly Lease[], now: number): Lease[] {
 const VIRSH_ROW =
   /^\s*(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\s+(\S+)\s+(?:ipv4|ipv6)\s+([^\s/]+)(?:\/\d+)?(?:\s|$)/;
 
-/**
- * Reads `virsh net-dhcp-leases NET`. virsh prints the expiry in the local time of its own
- * process: mdserver runs it with TZ=UTC (spawn-virsh.ts), so it is read back as UTC, which has
- * no hour that happens twice. libvirt stores a lease without end as expiry 0 (the epoch).
- */
+/** Reads `virsh net-dhcp-leases NET`; virsh runs with TZ=UTC (spawn-virsh.ts). */
 export function parseVirshLeases(output: string): Lease[] {
   const leases: Lease[] = [];
   for (const line of output.split("\n")) {
@@ -64,33 +54,24 @@ export function parseLeaseStatus(text: string): Lease[] {
   const parsed: unknown = JSON.parse(text);
   if (!Array.isArray(parsed)) throw new SyntaxError("lease status is not a JSON list");
   const leases: Lease[] = [];
+  const str = (value: unknown) => (typeof value === "string" ? value : undefined);
   for (const entry of parsed as unknown[]) {
     if (typeof entry !== "object" || entry === null) continue;
-    const record = entry as Record<string, unknown>;
-    const expiry = record["expiry-time"];
-    pushLease(
-      leases,
-      stringOr(record["mac-address"]),
-      stringOr(record["ip-address"]),
-      typeof expiry === "number" ? expiry : Number(stringOr(expiry) ?? Number.NaN),
-    );
+    const {
+      "mac-address": mac,
+      "ip-address": ip,
+      "expiry-time": expiry,
+    } = entry as Record<string, unknown>;
+    const seconds = typeof expiry === "number" ? expiry : Number(str(expiry) ?? Number.NaN);
+    pushLease(leases, str(mac), str(ip), seconds);
   }
   return leases;
 }
 
-function stringOr(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
 /** Adds a lease when MAC, address and expiry (seconds, 0 = never) are all usable. */
-function pushLease(
-  leases: Lease[],
-  macText: string | undefined,
-  ip: string | undefined,
-  expirySeconds: number,
-): void {
-  const mac = normaliseMac(macText ?? "");
-  const address = canonicalAddress(ip ?? "");
-  if (mac === undefined || address === undefined || !Number.isFinite(expirySeconds)) return;
-  leases.push({ mac, address, expiresAt: expirySeconds <= 0 ? undefined : expirySeconds * 1000 });
+function pushLease(leases: Lease[], macText = "", ip = "", seconds: number): void {
+  const mac = normaliseMac(macText);
+  const address = canonicalAddress(ip);
+  if (mac === undefined || address === undefined || !Number.isFinite(seconds)) return;
+  leases.push({ mac, address, expiresAt: seconds <= 0 ? undefined : seconds * 1000 });
 }

@@ -1,7 +1,7 @@
 /**
- * The virsh commands the loop (reconciler.ts) reads libvirt with, answered as data. A fault
- * about one object (a domain, a network, its leases, a lease file) is logged once and what was
- * known of it is kept; a lost connection is thrown for the loop to handle.
+ * The reads of the loop (reconciler.ts), answered as data. A fault about one object (a domain,
+ * a network, its leases, a lease file) is raised and what was known of it kept; a lost
+ * connection is thrown for the loop.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -16,16 +16,12 @@ import { virshArg, type VirshReply } from "./virsh-framing.js";
 import type { VirshSession } from "./virsh-session.js";
 
 /** libvirt answered a command with an error about what it named. */
-export class LibvirtCommandError extends Error {
-  override readonly name = "LibvirtCommandError";
-}
+class LibvirtCommandError extends Error {}
 
-/** What a read needs. */
+/** What a read needs: `networks` and `baseDir` are dnsmasq.net_name and dnsmasq.base_dir. */
 export interface ReadContext {
   readonly uri: string;
-  /** dnsmasq.net_name. */
   readonly networks: readonly string[];
-  /** dnsmasq.base_dir: lease files, read only for a local URI. */
   readonly baseDir: string;
   readonly session: Pick<VirshSession, "run" | "runAll" | "abort">;
   readonly faults: Faults;
@@ -37,13 +33,11 @@ export interface DomainRef {
   readonly name?: string;
 }
 
-/** True for an error about one domain or network (an error reply, bad XML), not the connection. */
-function isAboutOneObject(error: unknown): error is Error {
-  return error instanceof LibvirtCommandError || error instanceof LibvirtXmlError;
-}
-
-/** A read about one object failed: what was known of it stays. */
+/** A read about one object failed (an error reply, bad XML): what was known of it stays. */
 export const KEPT = Symbol("kept");
+
+const aboutOneObject = (error: unknown): error is Error =>
+  error instanceof LibvirtCommandError || error instanceof LibvirtXmlError;
 
 // The wording of virsh 9 and of older and newer releases for an object that does not exist.
 const NO_DOMAIN = /failed to get domain|domain not found|no domain with matching/i;
@@ -59,32 +53,25 @@ async function output(ctx: ReadContext, command: string, ...absent: RegExp[]) {
 }
 
 function check(command: string, { errors, output }: VirshReply, absent: readonly RegExp[]) {
-  const message = `"${command}": ${errors.join("; ")}`;
   if (errors.length === 0) return output;
+  const message = `"${command}": ${errors.join("; ")}`;
   if (errors.some((e) => UNREACHABLE.test(e))) throw new Error(message);
   if (absent.some((re) => errors.some((e) => re.test(e)))) return undefined;
   throw new LibvirtCommandError(message);
 }
 
-/**
- * Runs a read about one object: its fault is raised when libvirt's answer is an error or not
- * usable XML, and cleared when it works; other errors (the connection) are thrown.
- */
+/** Runs a read about one object under fault `key`, raised or cleared; KEPT when it failed. */
 async function attempt<T>(ctx: ReadContext, key: string, what: string, read: () => Promise<T>) {
   try {
     const result = await read();
     ctx.faults.clear(key);
     return result;
   } catch (error) {
-    if (!isAboutOneObject(error)) throw error;
+    if (!aboutOneObject(error)) throw error;
     ctx.faults.raise(key, `${what} on ${ctx.uri}: ${error.message}`);
     return KEPT;
   }
 }
-
-/** The UUIDs in a listing, one a line. */
-const uuids = (listing = "") =>
-  listing.split("\n").flatMap((line) => (isUuid(line.trim()) ? [line.trim()] : []));
 
 /** The running domains (stopped ones are never served, so never read): "UUID NAME" lines. */
 export async function runningDomains(ctx: ReadContext): Promise<Array<Required<DomainRef>>> {
@@ -94,15 +81,13 @@ export async function runningDomains(ctx: ReadContext): Promise<Array<Required<D
   });
 }
 
-/** What a read of one domain found: KEPT for an error or XML that is not usable. */
-export type DomainRead = readonly [DomainRef, DomainInfo | undefined | typeof KEPT];
+type DomainRead = readonly [DomainRef, DomainInfo | undefined | typeof KEPT];
 
 /**
- * Reads domains, all at once, by name where it can be given (shorter than a UUID) or by UUID;
- * returns what to apply, in order. A read by name that finds no domain, or another one (a
- * rename meanwhile), is followed by a read by UUID. A fault is keyed by the domain's UUID, so
- * that any later good read clears it: one read by a name not known yet (no UUID) raises none,
- * and the caller finds the domain by listing them.
+ * Reads domains as one batch, by name where it can be given (shorter) or by UUID; returns what
+ * to apply, in order. A read by name that finds no domain, or another one (a rename), is
+ * followed by a read by UUID. Faults are keyed by UUID, so that any later good read clears
+ * them: a read by a name not known yet raises none (the caller lists the domains).
  */
 export async function readDomains(
   ctx: ReadContext,
@@ -121,7 +106,7 @@ export async function readDomains(
       ctx.faults.clear(`domain:${info?.uuid ?? ref.uuid}`);
       return [ref, info];
     } catch (error) {
-      if (!isAboutOneObject(error)) throw error;
+      if (!aboutOneObject(error)) throw error;
       const { uuid } = ref;
       if (uuid)
         ctx.faults.raise(`domain:${uuid}`, `domain ${uuid} on ${ctx.uri}: ${error.message}`);
@@ -177,9 +162,8 @@ async function readNetwork(ctx: ReadContext, name: string, previous: NetworkStat
 }
 
 /**
- * The lease files the original read under dnsmasq.base_dir, for a local libvirt only (a remote
- * host's are not here): dnsmasq's <net>.leases and libvirt's <bridge>.status. A missing file
- * is no leases; one that cannot be read is reported.
+ * dnsmasq's <net>.leases and libvirt's <bridge>.status under base_dir, for a local libvirt
+ * only (a remote host's are not here). A missing file is no leases.
  */
 async function readLeaseFiles(ctx: ReadContext, network: string, bridge: string | undefined) {
   if (!isLocalUri(ctx.uri)) return [];
@@ -190,10 +174,9 @@ async function readLeaseFiles(ctx: ReadContext, network: string, bridge: string 
     safe.map(async (name) => {
       const file = join(ctx.baseDir, name);
       try {
-        const text = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) => {
-          if (e.code === "ENOENT") return "";
-          throw e;
-        });
+        const text = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) =>
+          e.code === "ENOENT" ? "" : Promise.reject(e),
+        );
         ctx.faults.clear(`lease-file:${file}`);
         return name.endsWith(".status") ? parseLeaseStatus(text) : parseDnsmasqLeases(text);
       } catch (error) {
@@ -207,9 +190,8 @@ async function readLeaseFiles(ctx: ReadContext, network: string, bridge: string 
 }
 
 /**
- * Which domains own which MAC on the networks (`portKey` → UUIDs), from libvirt's ports
- * (libvirt 5.5 and later); null when the driver has none (the test driver), undefined when
- * they could not be read.
+ * Which domains own which MAC (`portKey` → UUIDs), from libvirt's ports; null when the driver
+ * has none (the test driver), undefined when they could not be read.
  */
 export async function readPorts(ctx: ReadContext, networks: Iterable<string>) {
   const ports = new Map<string, string[]>();
@@ -217,10 +199,10 @@ export async function readPorts(ctx: ReadContext, networks: Iterable<string>) {
     const ref = virshArg(name) ?? "";
     const list = await attempt(ctx, `ports:${name}`, `ports of ${name}`, async () => {
       const ids = await output(ctx, `net-port-list ${ref} --uuid`, UNSUPPORTED, NO_NETWORK);
-      const port = async (id: string) => (await output(ctx, `net-port-dumpxml ${ref} ${id}`)) ?? "";
-      return ids === undefined
-        ? undefined
-        : Promise.all(uuids(ids).map(async (id) => parsePortXml(await port(id))));
+      const ports = ids?.split("\n").filter((line) => isUuid(line.trim()));
+      const read = async (id: string) =>
+        (await output(ctx, `net-port-dumpxml ${ref} ${id.trim()}`)) ?? "";
+      return ports && Promise.all(ports.map(async (id) => parsePortXml(await read(id))));
     });
     if (list === KEPT) return undefined;
     if (list === undefined) return null;

@@ -1,8 +1,6 @@
 /**
- * From libvirt's state (domains, networks, leases) to the identities one connection serves.
- * Pure: the source builds it after every change and publishes it whole, so an address that
- * moved to another guest is never served to both, and never to the old one once the new view
- * is out.
+ * From libvirt's state to the identities one connection serves. Pure, built whole after every
+ * change and published whole, so an address that moved is never served to both guests.
  */
 import type { Identity, Instance } from "../instance.js";
 import { currentLeases, type Lease } from "./leases.js";
@@ -14,33 +12,23 @@ export interface NetworkState {
   readonly leases: readonly Lease[];
 }
 
-/** Everything one connection knows. */
-export interface ViewInput {
-  /** Instance.source for what this connection serves, e.g. "libvirt qemu:///system". */
+/**
+ * Everything one connection knows; `source` is Instance.source of what it serves. `ports`,
+ * while the first load runs: the UUIDs of the domains plugged into each network with each MAC
+ * (`portKey`); only an address all of whose possible owners are read is decided then.
+ */
+interface ViewInput {
   readonly source: string;
-  /** The configured networks that exist, by name. */
   readonly networks: ReadonlyMap<string, NetworkState>;
   readonly domains: Iterable<DomainInfo>;
   readonly now: number;
-  /**
-   * While the first load is still reading domains: libvirt's ports, the UUIDs of the domains
-   * plugged into each network with each MAC (`portKey`). Only an address all of whose possible
-   * owners are known then is decided; the rest wait for the load.
-   */
-  readonly ports?: ReadonlyMap<string, readonly string[]> | undefined;
+  readonly ports?: ReadonlyMap<string, readonly string[]> | undefined | null;
 }
 
-/** An address more than one domain could hold: served to none of them. */
-export interface Conflict {
-  readonly address: string;
-  /** Domain names, sorted. */
-  readonly claimants: readonly string[];
-}
-
-/** What to publish, and what to warn about. */
-export interface View {
+/** What to publish, and the addresses more than one domain could hold (claimants sorted). */
+interface View {
   readonly identities: readonly Identity[];
-  readonly conflicts: readonly Conflict[];
+  readonly conflicts: ReadonlyArray<{ address: string; claimants: string[] }>;
 }
 
 /** One domain's hold on one address; `expiresAt` is Infinity for a reservation. */
@@ -53,8 +41,15 @@ interface Claim {
 }
 
 /** The key of a MAC on a network, in `ViewInput.ports`. */
-export function portKey(network: string, mac: string): string {
-  return `${network} ${mac}`;
+export const portKey = (network: string, mac: string) => `${network} ${mac}`;
+
+/** The `portKey`s of the MACs holding these addresses (reservations and leases). */
+export function portKeysOf(networks: ViewInput["networks"], addresses: ReadonlySet<string>) {
+  return [...networks].flatMap(([name, { info, leases }]) =>
+    [...info.reservations, ...leases]
+      .filter((held) => addresses.has(held.address))
+      .map((held) => portKey(name, held.mac)),
+  );
 }
 
 /**
@@ -69,17 +64,18 @@ export function buildView(input: ViewInput): View {
   const claims = new Map<string, Claim[]>();
   const contested = new Map<string, Set<string>>();
   const undecided = new Set<string>();
+  const contest = (address: string, by: DomainInfo[]) =>
+    contested.set(address, new Set([...(contested.get(address) ?? []), ...by.map((d) => d.name)]));
   const claim = (network: string, mac: string, address: string, expiresAt: number) => {
     const candidates = owners(portKey(network, mac));
     if (candidates === undefined) return void undecided.add(address);
-    if (candidates.length > 1) return contest(contested, address, candidates);
-    const domain = candidates[0];
+    if (candidates.length > 1) return void contest(address, candidates);
+    const [domain] = candidates;
     if (domain === undefined) return;
-    const list = claims.get(address);
-    const earlier = list?.find((c) => c.domain === domain);
+    const list = claims.get(address) ?? [];
+    const earlier = list.find((c) => c.domain === domain);
     if (earlier) earlier.expiresAt = Math.max(earlier.expiresAt, expiresAt);
-    else if (list) list.push({ domain, network, mac, address, expiresAt });
-    else claims.set(address, [{ domain, network, mac, address, expiresAt }]);
+    else claims.set(address, [...list, { domain, network, mac, address, expiresAt }]);
   };
   for (const [name, state] of input.networks) {
     for (const r of state.info.reservations) claim(name, r.mac, r.address, Infinity);
@@ -89,32 +85,22 @@ export function buildView(input: ViewInput): View {
   const held = new Map<DomainInfo, Claim[]>();
   for (const [address, list] of claims) {
     if (undecided.has(address)) continue;
-    if (list.length > 1 || contested.has(address)) {
+    const [only] = list;
+    if (list.length > 1 || contested.has(address))
       contest(
-        contested,
         address,
         list.map((c) => c.domain),
       );
-      continue;
-    }
-    const only = list[0]!;
-    const mine = held.get(only.domain);
-    if (mine) mine.push(only);
-    else held.set(only.domain, [only]);
+    else held.set(only!.domain, [...(held.get(only!.domain) ?? []), only!]);
   }
-  const identities: Identity[] = [];
-  for (const [domain, list] of held) identities.push(...identitiesOf(input.source, domain, list));
   const conflicts = [...contested]
     .filter(([address]) => !undecided.has(address))
     .map(([address, names]) => ({ address, claimants: [...names].sort() }))
     .sort((a, b) => a.address.localeCompare(b.address));
+  const identities = [...held].flatMap(([domain, list]) =>
+    identitiesOf(input.source, domain, list),
+  );
   return { identities, conflicts };
-}
-
-function contest(contested: Map<string, Set<string>>, address: string, by: DomainInfo[]): void {
-  const names = contested.get(address) ?? new Set<string>();
-  for (const domain of by) names.add(domain.name);
-  contested.set(address, names);
 }
 
 /**
@@ -129,14 +115,12 @@ function ownersOf(input: ViewInput): (key: string) => DomainInfo[] | undefined {
     byUuid.set(domain.uuid, domain);
     for (const { network, mac } of domain.interfaces) {
       if (network === undefined || !input.networks.has(network)) continue;
-      const key = portKey(network, mac);
-      const list = running.get(key);
-      if (list === undefined) running.set(key, [domain]);
-      else if (!list.includes(domain)) list.push(domain);
+      const list = running.get(portKey(network, mac)) ?? [];
+      if (!list.includes(domain)) running.set(portKey(network, mac), [...list, domain]);
     }
   }
   const { ports } = input;
-  if (ports === undefined) return (key) => running.get(key) ?? [];
+  if (!ports) return (key) => running.get(key) ?? [];
   // A MAC without a port is no running domain's; a port whose domain is not read yet decides
   // nothing.
   return (key) => {
@@ -161,10 +145,10 @@ function identitiesOf(source: string, domain: DomainInfo, held: readonly Claim[]
     architecture: domain.architecture,
     metadataXml: domain.metadataXml,
   };
-  return held.map((c) => ({
+  return held.map(({ address, mac, expiresAt }) => ({
     instance,
-    address: c.address,
-    mac: c.mac,
-    expiresAt: c.expiresAt === Infinity ? undefined : c.expiresAt,
+    address,
+    mac,
+    expiresAt: expiresAt === Infinity ? undefined : expiresAt,
   }));
 }

@@ -1,10 +1,8 @@
 /**
- * What mdserver needs from the XML virsh prints: a domain (`dumpxml`), a network
- * (`net-dumpxml`) and a network port (`net-port-dumpxml`: which domain owns a MAC there).
- * Read with a strict streaming parser (saxes, ~60 µs a domain: building an object tree took six
- * times longer, which mattered at 10,000 domains). libvirt writes well-formed XML, so anything
- * else means the reply was cut short or is not what was asked for: it is refused outright, as
- * a half-read domain (interfaces missing) would silently drop or mis-assign addresses.
+ * What mdserver needs from the XML of `dumpxml`, `net-dumpxml` and `net-port-dumpxml`, read
+ * with a strict streaming parser (saxes: an object tree took six times longer). Anything but
+ * well-formed XML means the reply was cut short: it is refused, as a half-read domain would
+ * silently drop or mis-assign addresses.
  */
 import { SaxesParser } from "saxes";
 import { isUuid, normaliseMac } from "../../config/values.js";
@@ -15,21 +13,14 @@ export class LibvirtXmlError extends Error {
   override readonly name = "LibvirtXmlError";
 }
 
-/** One <interface> of a domain: its MAC and, for type="network", <source network=…>. */
-export interface DomainInterface {
-  readonly mac: string;
-  readonly network?: string | undefined;
-}
-
-/** A domain as libvirt describes it. */
+/** A domain as libvirt describes it; `active`: running or paused (it has an id). */
 export interface DomainInfo {
   readonly name: string;
-  /** Lower case. */
   readonly uuid: string;
-  /** Running or paused: libvirt gives an active domain an id attribute. */
   readonly active: boolean;
   readonly architecture?: string | undefined;
-  readonly interfaces: readonly DomainInterface[];
+  /** Each <interface>: its MAC and, for type="network", <source network=…>. */
+  readonly interfaces: ReadonlyArray<{ mac: string; network?: string | undefined }>;
   /** The <metadata> element as XML text (other applications' XML, kept as is). */
   readonly metadataXml?: string | undefined;
 }
@@ -47,18 +38,9 @@ export interface NetworkInfo {
   readonly reservations: readonly Reservation[];
 }
 
-/** A network port: the MAC plugged in and the UUID of the domain that owns it. */
-export interface NetworkPort {
-  readonly mac: string;
-  readonly owner: string;
-}
-
 type Attributes = Readonly<Record<string, string | undefined>>;
 
-/**
- * A copy of `text` that does not keep the reply it was read from alive: V8 cuts a string by
- * reference to the whole, and a batch of domain replies is 200 KB (10 MB kept at 10,000).
- */
+/** A copy of `text` that does not keep the whole reply alive (V8 slices by reference). */
 function own<T extends string | undefined>(text: T): T {
   return (text === undefined ? text : (" " + text).slice(1)) as T;
 }
@@ -168,8 +150,8 @@ export function parseNetworkXml(xml: string): NetworkInfo {
   return { name: own(name), bridge: own(bridge), reservations };
 }
 
-/** Reads `virsh net-port-dumpxml` output; throws LibvirtXmlError when it is not a port. */
-export function parsePortXml(xml: string): NetworkPort {
+/** Reads `virsh net-port-dumpxml` output: the MAC plugged in and the UUID of its domain. */
+export function parsePortXml(xml: string): { mac: string; owner: string } {
   let mac: string | undefined;
   let owner = "";
   readXml(

@@ -1,28 +1,15 @@
-/**
- * The one loop of a connection and the state only it changes (libvirt-source.ts explains the
- * shape): anyone sets the marks; the loop alone takes them, reads, applies and publishes.
- */
+/** The one loop of a connection and the state only it changes (see libvirt-source.ts). */
 import type { InventorySink } from "../source.js";
 import type { Backoff } from "./event-stream.js";
 import { KEPT, readDomains, readNetworks, readPorts, runningDomains } from "./libvirt-reads.js";
 import type { DomainRef, ReadContext } from "./libvirt-reads.js";
-import { buildView, portKey, type NetworkState } from "./libvirt-view.js";
+import { buildView, portKeysOf, type NetworkState } from "./libvirt-view.js";
 import type { DomainInfo } from "./libvirt-xml.js";
+import type { LibvirtSourceOptions } from "./libvirt-source.js";
 
-/** Told after each pass how long it took and whether it failed (for /metrics). */
-export type PassObserver = (seconds: number, ok: boolean) => void;
-
-/** What the loop reads from and reports to. */
-export interface ReconcilerOptions extends ReadContext {
-  /** The source's id: Instance.source of what it serves. */
-  readonly id: string;
-  readonly backoff: Backoff;
-  /** Keep going (retries, marks); off for a one-shot look: one load, then stop. */
-  readonly watch: boolean;
-  /** Domains read per pass of a load (default 256): what an event or asking guest may wait behind. */
-  readonly batch?: number | undefined;
-  readonly observe?: PassObserver | undefined;
-}
+/** What the loop reads from and reports to; `id` is Instance.source of what it serves. */
+type ReconcilerOptions = ReadContext &
+  Pick<LibvirtSourceOptions, "watch" | "batch" | "observe"> & { id: string; backoff: Backoff };
 
 /** The reconcile loop of one connection (see the module comment). */
 export class Reconciler {
@@ -41,24 +28,23 @@ export class Reconciler {
   /** Every running domain has been read since start-up. */
   private complete = false;
   private loading = false;
-  private waiting: Array<() => void> = [];
-  private wake: (() => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private sink: InventorySink | undefined;
   private down = false;
   private hurried = false;
   private stopped = false;
-  private delay: number;
+  private delay = 0;
+  private waiting: Array<() => void> = [];
+  private wake: ((timedOut?: boolean) => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private sink: InventorySink | undefined;
   private loop: Promise<void> | undefined;
   private loaded: (() => void) | undefined;
 
-  constructor(private readonly options: ReconcilerOptions) {
-    this.delay = options.backoff.initialMs;
-  }
+  constructor(private readonly options: ReconcilerOptions) {}
 
   /** Starts the loop with a full load; resolves when that load has ended or failed. */
   start(sink: InventorySink): Promise<void> {
     this.sink = sink;
+    this.delay = this.options.backoff.initialMs;
     this.marks.add("all");
     const loaded = new Promise<void>((resolve) => (this.loaded = resolve));
     this.loop = this.run();
@@ -80,10 +66,9 @@ export class Reconciler {
   }
 
   /**
-   * Unknown clients asked from `addresses`: look at the networks, the running domains and the
-   * domains owning those addresses; resolves after that pass. While libvirt is away it
-   * resolves at once (a request must not wait for a time-out) and brings the next try
-   * forward, once per backoff step: every request doing so would undo the backoff.
+   * Unknown clients asked from `addresses`: resolves after a pass that read them. While libvirt
+   * is away it resolves at once and brings the next try forward, once per backoff step (every
+   * request doing so would undo the backoff).
    */
   look(addresses: readonly string[]): Promise<void> {
     if (this.stopped) return Promise.resolve();
@@ -92,12 +77,10 @@ export class Reconciler {
       this.hurried = true;
       return Promise.resolve();
     }
-    for (const address of addresses) this.asking.add(address);
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
-      this.mark("networks");
-      this.mark("list");
-    });
+    addresses.forEach((address) => this.asking.add(address));
+    this.mark("networks");
+    this.mark("list");
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   private async run(): Promise<void> {
@@ -105,18 +88,12 @@ export class Reconciler {
       if (this.marks.size + this.urgent.size + this.queue.size === 0) await this.sleep();
       const waiters = this.waiting.splice(0);
       const started = performance.now();
-      const ok =
-        this.stopped ||
-        (await this.pass().then(
-          () => true,
-          (e) => this.failed(e),
-        ));
+      const ok = this.stopped || (await this.pass().then(() => true, this.failed));
       this.options.observe?.((performance.now() - started) / 1000, ok);
-      for (const resolve of waiters) resolve();
+      waiters.forEach((resolve) => resolve());
       if (!this.options.watch && (this.down || this.complete)) break;
       if (!this.down || this.stopped) continue;
-      // Only a step that ran its full time allows the next early try: an early try must not
-      // start a step that the next request cuts short again.
+      // Only a step that ran its full time allows the next early try (see look).
       if (await this.sleep(this.delay)) this.hurried = false;
       this.delay = Math.min(this.delay * 2, this.options.backoff.maxMs);
     }
@@ -129,7 +106,7 @@ export class Reconciler {
     // A load in progress ends before the next one begins, or a listing (it lists them all).
     const load = this.marks.has("all") && !this.loading;
     const marks = [...this.marks].filter((m) => !this.loading || (m !== "all" && m !== "list"));
-    for (const mark of marks) this.marks.delete(mark);
+    marks.forEach((mark) => this.marks.delete(mark));
     let changed = marks.includes("view");
     if (marks.includes("networks") || load) {
       const next = await readNetworks(ctx, this.networks);
@@ -153,8 +130,7 @@ export class Reconciler {
       this.queue.delete(uuid);
     }
     this.asking.clear();
-    // Events name domains: known ones are read by UUID, others by name (found by listing if
-    // not readable so).
+    // Events name domains: known ones are read by UUID, others by name.
     const named = marks.flatMap((m) => (m.startsWith("domain ") ? [m.slice(7)] : []));
     const refs = named.map((name): DomainRef => ({ uuid: this.uuids.get(name), name }));
     for (const queue of [this.urgent, this.queue])
@@ -179,13 +155,10 @@ export class Reconciler {
     if (changed && (this.complete || this.ports)) this.publish();
   }
 
-  /**
-   * Applies one read, unless an event named the domain meanwhile (it is read again). A domain
-   * that cannot be read and is not known is found by listing. Returns whether it changed.
-   */
+  /** Applies one read, unless an event named the domain meanwhile; true if it changed. */
   private apply(ref: DomainRef, info: DomainInfo | undefined | typeof KEPT): boolean {
     if (info === KEPT) {
-      if (ref.uuid === undefined) this.mark("list");
+      if (ref.uuid === undefined) this.mark("list"); // not known: found by listing
       return false;
     }
     if (this.marks.has(`domain ${info?.name ?? ref.name}`)) return false;
@@ -209,17 +182,10 @@ export class Reconciler {
     return true;
   }
 
-  /**
-   * The domains, not read yet, owning the MACs (leases, reservations) of these addresses, as
-   * libvirt's ports tell: only during the first load (afterwards a listing finds new domains).
-   */
+  /** The domains not read yet owning these addresses, by libvirt's ports (first load). */
   private async owners(addresses: ReadonlySet<string>): Promise<string[]> {
     if (this.complete || this.ports === null || addresses.size === 0) return [];
-    const keys = [...this.networks].flatMap(([name, { info, leases }]) =>
-      [...info.reservations, ...leases]
-        .filter((held) => addresses.has(held.address))
-        .map((held) => portKey(name, held.mac)),
-    );
+    const keys = portKeysOf(this.networks, addresses);
     if (keys.length > 0) this.ports ??= await readPorts(this.options, this.networks.keys());
     const owners = keys.flatMap((key) => this.ports?.get(key) ?? []);
     return owners.filter((uuid) => !this.domains.has(uuid));
@@ -230,8 +196,7 @@ export class Reconciler {
     const { id: source, faults, uri } = this.options;
     const now = Date.now();
     try {
-      const { networks } = this;
-      const ports = this.ports ?? undefined;
+      const { networks, ports } = this;
       const view = buildView({ source, networks, domains: this.domains.values(), now, ports });
       for (const { address, claimants } of view.conflicts) {
         const message = `${address} is claimed by ${claimants.join(" and ")}; serving none of them`;
@@ -253,16 +218,11 @@ export class Reconciler {
   private viewIn(ms: number): void {
     if (!this.options.watch || this.stopped) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.mark("view"), Math.min(ms, 2 ** 31 - 1));
-    this.timer.unref();
+    this.timer = setTimeout(() => this.mark("view"), Math.min(ms, 2 ** 31 - 1)).unref();
   }
 
-  /**
-   * A pass failed (libvirt stopped, hung, or a read broke): logged once; the virsh session ends
-   * and everything sent to it fails now, so nothing waits behind a dead one; what was queued is
-   * dropped, and a full load follows the backoff. Returns false (the pass did not work).
-   */
-  private failed(error: unknown): false {
+  /** A pass failed: its virsh ends, what was queued is dropped, a load follows the backoff. */
+  private readonly failed = (error: unknown): false => {
     if (this.stopped) return false;
     const message = error instanceof Error ? error.message : String(error);
     const { faults, uri, session } = this.options;
@@ -270,23 +230,22 @@ export class Reconciler {
     session.abort(message);
     this.down = true;
     this.loading = false;
-    for (const marks of [this.marks, this.asking, this.urgent, this.queue]) marks.clear();
+    [this.marks, this.asking, this.urgent, this.queue].forEach((marks) => marks.clear());
     this.marks.add("all");
     this.loaded?.();
     return false;
-  }
+  };
 
   /** Waits until woken, or `ms` passed; true when the time ran out. */
   private sleep(ms?: number): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const end = (timedOut: boolean) => {
+      const timer = ms === undefined ? undefined : setTimeout(() => this.wake?.(true), ms);
+      this.wake = (timedOut = false) => {
         clearTimeout(timer);
         this.wake = undefined;
         resolve(timedOut);
       };
-      const timer = ms === undefined ? undefined : setTimeout(() => end(true), ms);
-      this.wake = () => end(false);
-      if (this.stopped) this.wake();
     });
   }
 }

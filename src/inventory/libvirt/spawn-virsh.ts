@@ -1,20 +1,14 @@
 /**
- * Every virsh mdserver runs (sessions and event streams) is started here, the same way, and
- * none outlives mdserver.
- *
- * A session notices its parent is gone (its stdin ends), but `virsh event --loop` reads no
- * stdin: left behind, it would keep its libvirt connection open for ever. Two guards:
- * - the kernel's parent-death signal, set by util-linux's setpriv, which then runs virsh in
- *   its own place: virsh is killed when mdserver dies, SIGKILL included. Used when setpriv
- *   can set it (util-linux 2.33 or later; checked once);
- * - a process "exit" hook that kills every virsh still running, for every exit Node sees.
+ * Every virsh mdserver runs is started here, and none outlives mdserver (`virsh event --loop`
+ * reads no stdin, so it would not notice mdserver dying): util-linux's setpriv (2.33 or later,
+ * checked once) gives it the parent-death signal, SIGKILL included, and a process "exit" hook
+ * kills every virsh still running for every exit Node sees.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 
 /**
- * The environment virsh runs in: ours, with unlocalised messages, times in UTC (lease ends are
- * printed in local time, ambiguous in the hour a DST change repeats), and no readline history
- * (a session sends thousands of commands nobody will scroll back through).
+ * Ours, with unlocalised messages, times in UTC (lease ends are printed in local time,
+ * ambiguous in the hour a DST change repeats) and no readline history.
  */
 export function virshEnv(): NodeJS.ProcessEnv {
   return { ...process.env, LC_ALL: "C", TZ: "UTC", VIRSH_HISTSIZE: "0" };
@@ -22,12 +16,8 @@ export function virshEnv(): NodeJS.ProcessEnv {
 
 /** Every virsh started and not yet exited. */
 const live = new Set<ChildProcessWithoutNullStreams>();
-/** Whether setpriv can give a child a parent-death signal here (checked once). */
 let deathSignal: boolean | undefined;
-
-function killLive(): void {
-  for (const child of live) child.kill("SIGKILL");
-}
+const killLive = () => live.forEach((child) => child.kill("SIGKILL"));
 
 /** Starts `virsh -q -r -c URI` (quiet, read-only) with pipes on stdin, stdout and stderr. */
 export function spawnVirsh(virsh: string, uri: string): ChildProcessWithoutNullStreams {
@@ -49,15 +39,32 @@ export function spawnVirsh(virsh: string, uri: string): ChildProcessWithoutNullS
   return child;
 }
 
-/** How a virsh ended, in words for logs and health. */
-export interface VirshEnd {
-  /** False when the program could not be run at all (missing, not executable). */
-  readonly ran: boolean;
-  /**
-   * "cannot run VIRSH: WHY" when it did not run; otherwise its status or signal in parentheses
-   * and the errors it printed, e.g. "(1): failed to connect to the hypervisor".
-   */
-  readonly reason: string;
+/**
+ * Tells `end` how a virsh ended: `ran` false when it could not be run at all (the reason is
+ * then "cannot run VIRSH: WHY"), else its status or signal and the errors it printed on stderr
+ * (`stderr.pendingErrors()`), e.g. "(1): failed to connect to the hypervisor". May tell twice.
+ */
+export function onVirshEnd(
+  child: ChildProcessWithoutNullStreams,
+  virsh: string,
+  stderr: { pendingErrors(): string },
+  end: (ran: boolean, reason: string) => void,
+): void {
+  child.on("error", (error) => end(false, `cannot run ${virsh}: ${error.message}`));
+  child.on("close", (code, signal) => {
+    const { ran, reason } = virshEnd(virsh, code, signal, stderr.pendingErrors());
+    end(ran, reason);
+  });
+}
+
+/** Ends a virsh: `ask` it to, and kill it if it has not exited within a second. */
+export async function stopVirsh(child: ChildProcessWithoutNullStreams, ask: () => void) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 1000);
+    child.once("close", () => resolve(clearTimeout(force)));
+    ask();
+  });
 }
 
 // setpriv's own words when it cannot execute the program it was to run.
@@ -69,7 +76,7 @@ export function virshEnd(
   code: number | null,
   signal: NodeJS.Signals | null,
   stderr: string,
-): VirshEnd {
+): { ran: boolean; reason: string } {
   const notRun = code === 127 ? NOT_RUN.exec(stderr) : null;
   if (notRun) return { ran: false, reason: `cannot run ${virsh}: ${notRun[1]}` };
   const errors = stderr
@@ -77,9 +84,4 @@ export function virshEnd(
     .replace(/^error: /gm, "")
     .replace(/\n/g, "; ");
   return { ran: true, reason: `(${signal ?? code})${errors ? `: ${errors}` : ""}` };
-}
-
-/** Describes a virsh that could not be started (the "error" event of its process). */
-export function virshSpawnError(virsh: string, error: Error): string {
-  return `cannot run ${virsh}: ${error.message}`;
 }

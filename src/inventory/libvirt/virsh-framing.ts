@@ -1,21 +1,16 @@
 /**
- * Cuts the output of one long-lived interactive virsh into one reply per command.
- *
- * Every command is followed by `echo --err MARK` and `echo MARK`, so its stdout ends where
- * MARK appears on stdout and its stderr where it appears on stderr. MARK carries a random tag
- * and the command's sequence number, written in the command as 'TAG'':N:' so that virsh's
- * echo of the command line (readline echoes what it reads from a pipe) never contains MARK
- * itself. What surrounds the output (the prompt and the echoed command lines) is stripped.
+ * Cuts the output of one interactive virsh into one reply per command. Every command is
+ * followed by `echo --err MARK` and `echo MARK`, so its stdout and stderr end where MARK
+ * appears. MARK (a random tag and the command's number) is written 'TAG'':N:' so that
+ * readline's echo of the command line never contains it. Prompt and echoes are stripped.
  */
 
 /** The prompts virsh shows: read-only connections get "virsh > ", read-write "virsh # ". */
 const PROMPTS = ["virsh > ", "virsh # "] as const;
 
-/** A command's output, split from the rest. */
+/** A command's stdout (prompt and echo removed) and errors ("error: …" lines, unprefixed). */
 export interface VirshReply {
-  /** Standard output, prompt and echo removed. */
   readonly output: string;
-  /** The command's error messages (stderr lines "error: …", without that prefix). */
   readonly errors: readonly string[];
 }
 
@@ -23,12 +18,12 @@ export interface VirshReply {
 const DISCONNECTED = /^Disconnected from .* due to /;
 
 /**
- * Text from one of virsh's pipes, kept in the chunks it came in (a few hundred bytes each)
- * until a marker is found: each chunk is searched once, and joined once. Searching and
- * slicing the whole buffer on every chunk copied a batch's output hundreds of times.
+ * Text from one of virsh's pipes, kept in the chunks it came in until a marker is found: each
+ * chunk is searched once and joined once (not the whole buffer on every chunk).
  */
 class Incoming {
-  private parts: string[] = [];
+  /** What has not been taken. */
+  parts: string[] = [];
   private scanned = 0;
   private offset = 0;
   private carry = "";
@@ -57,11 +52,6 @@ class Incoming {
     [this.scanned, this.offset, this.carry, this.found] = [0, 0, "", -1];
     return text.slice(0, end);
   }
-
-  /** Whatever has not been taken. */
-  rest(): string {
-    return this.parts.join("");
-  }
 }
 
 /** Buffers one virsh's stdout and stderr and cuts them into replies. */
@@ -86,12 +76,12 @@ export class VirshFramer {
 
   /** Whatever stderr holds that belongs to no reply yet (why virsh exited, say). */
   pendingErrors(): string {
-    return this.err.rest().trim();
+    return this.err.parts.join("").trim();
   }
 
   /** The reply to command `seq` (the oldest not yet taken), once both its markers are in. */
   take(seq: number, command: string): VirshReply | undefined {
-    const mark = this.mark(seq);
+    const mark = `${this.tag}:${seq}:`;
     const outAt = this.out.find(mark);
     const errAt = this.err.find(`${mark}\n`);
     if (outAt < 0 || errAt < 0) return undefined;
@@ -101,14 +91,9 @@ export class VirshFramer {
     const errors = errText
       .slice(0, errText.lastIndexOf("\n") + 1)
       .split("\n")
-      .filter((line) => line.startsWith("error: "))
-      .map((line) => line.slice("error: ".length))
+      .flatMap((line) => (line.startsWith("error: ") ? [line.slice("error: ".length)] : []))
       .filter((line) => !DISCONNECTED.test(line));
     return { output, errors };
-  }
-
-  private mark(seq: number): string {
-    return `${this.tag}:${seq}:`;
   }
 
   private echo(seq: number, toStderr: boolean): string {

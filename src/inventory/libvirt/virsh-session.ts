@@ -1,27 +1,20 @@
 /**
- * One long-lived interactive `virsh -r -c URI` fed commands on stdin. A virsh per command costs
- * 13–60 ms (start-up and connection; seconds for the test driver on a large file); a session
- * answers a dumpxml in well under a millisecond, and commands are pipelined: all are written at
- * once, replies come back in order (virsh-framing.ts). Read-only (-r): mdserver only reads
- * libvirt, and a read-only connection cannot change it even if a command were built wrongly.
- *
+ * One long-lived interactive `virsh -r -c URI` fed commands on stdin: a virsh per command costs
+ * 13–60 ms, a session answers a dumpxml in well under a millisecond. Commands are pipelined,
+ * replies come back in order (virsh-framing.ts). Read-only (-r): mdserver only reads libvirt.
  * When virsh exits, cannot start, does not answer within the time-out, or is aborted, it is
- * killed and every command sent to it fails at once: nothing waits behind a dead one. The next
- * command starts another.
+ * killed and every command sent to it fails at once; the next command starts another.
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { spawnVirsh, virshEnd, virshSpawnError } from "./spawn-virsh.js";
+import { onVirshEnd, spawnVirsh, stopVirsh } from "./spawn-virsh.js";
 import { cutOutputs, VirshFramer, type VirshReply } from "./virsh-framing.js";
-
-/** How a session failed to answer: the command itself may be fine. */
-export type VirshFailure = "spawn" | "exited" | "timeout" | "closed";
 
 /** The session could not answer (as opposed to the command reporting an error). */
 export class VirshSessionError extends Error {
   override readonly name = "VirshSessionError";
   constructor(
-    readonly failure: VirshFailure,
+    readonly failure: "spawn" | "exited" | "timeout" | "closed",
     message: string,
   ) {
     super(message);
@@ -93,42 +86,28 @@ export class VirshSession {
     this.closed = true;
     const child = this.child;
     this.fail(new VirshSessionError("closed", "session closed"));
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => child.kill("SIGKILL"), 1000);
-      child.once("close", () => resolve(clearTimeout(force)));
-      child.stdin.end();
-    });
+    if (child !== undefined) await stopVirsh(child, () => child.stdin.end());
   }
 
   private start(): ChildProcessWithoutNullStreams {
     const { virsh, uri } = this.options;
     const child = (this.child = spawnVirsh(virsh, uri));
     const framer = (this.framer = new VirshFramer(`MDS${randomBytes(6).toString("hex")}`));
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      framer.pushStdout(chunk);
-      this.drain(child);
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      framer.pushStderr(chunk);
-      this.drain(child);
-    });
+    const out = (chunk: string) => this.drain(child, () => framer.pushStdout(chunk));
+    const err = (chunk: string) => this.drain(child, () => framer.pushStderr(chunk));
+    child.stdout.setEncoding("utf8").on("data", out);
+    child.stderr.setEncoding("utf8").on("data", err);
     // A write after virsh died fails with EPIPE; the exit is handled below.
     child.stdin.on("error", () => {});
-    child.on("error", (e) =>
-      this.fail(new VirshSessionError("spawn", virshSpawnError(virsh, e)), child),
-    );
-    child.on("close", (code, signal) => {
-      const { ran, reason } = virshEnd(virsh, code, signal, framer.pendingErrors());
-      const error = ran
-        ? new VirshSessionError("exited", `virsh exited ${reason}`)
-        : new VirshSessionError("spawn", reason);
-      this.fail(error, child);
+    onVirshEnd(child, virsh, framer, (ran, reason) => {
+      const failure = ran ? "exited" : "spawn";
+      this.fail(new VirshSessionError(failure, ran ? `virsh exited ${reason}` : reason), child);
     });
     return child;
   }
 
-  private drain(child: ChildProcessWithoutNullStreams): void {
+  private drain(child: ChildProcessWithoutNullStreams, push: () => void): void {
+    push();
     if (child !== this.child) return;
     const answered = this.pending.length;
     for (let head = this.pending[0]; head !== undefined; head = this.pending[0]) {
