@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDaemon, type Daemon } from "../test/helpers/daemon.js";
 
-const MAIN = fileURLToPath(new URL("../src/main.js", import.meta.url));
+/** The compiled tree's entry point (the packaged program is a bundle of it: packaging/bundle.mjs). */
+export const MAIN = fileURLToPath(new URL("../src/main.js", import.meta.url));
 
 /** A TCP port nothing listens on right now. */
 export function freePort(): Promise<number> {
@@ -30,8 +31,14 @@ export function freePort(): Promise<number> {
  * Writes a config serving `uri` on 127.0.0.1:`port` and starts `mdserver serve` with it. Only
  * warnings are logged, so the numbers measure serving, not the access log; no per-client rate
  * limit, as the lookup bench drives a few guests far past a boot's pace (429s otherwise).
+ * `program` is the script node runs: the compiled tree's main.js unless told otherwise.
  */
-export async function startServe(dir: string, uri: string, port: number): Promise<Daemon> {
+export async function startServe(
+  dir: string,
+  uri: string,
+  port: number,
+  program = MAIN,
+): Promise<Daemon> {
   const config = join(dir, `mdserver-${port}.conf`);
   await writeFile(
     config,
@@ -51,7 +58,7 @@ timeout = 60
 base_dir = ${dir}
 `,
   );
-  return startDaemon(process.execPath, [MAIN, "serve", "--config", config]);
+  return startDaemon(process.execPath, [program, "serve", "--config", config]);
 }
 
 /** One GET from `from`; resolves with the status (0 when the connection failed). */
