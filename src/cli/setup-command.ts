@@ -70,7 +70,6 @@ export async function runSetupCommand(
   const shell = new VirshShell({
     virsh: config.libvirt.virsh,
     uri,
-    write: true,
     timeoutMs: config.libvirt.timeout * 1000,
   });
   const scratch = await mkdtemp(join(tmpdir(), "mdserver-setup-"));

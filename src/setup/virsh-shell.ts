@@ -3,21 +3,19 @@
  * one connection. That matters beyond speed: on libvirt's test driver a change lasts only as
  * long as the connection, so a definition can only be verified from the session that made it.
  *
- * guest-setup and network-setup change libvirt and need a read-write connection; the checks
- * behind `mdserver list` and the start-up log only read, on a read-only one (virsh -r), as the
- * server's own sessions do. Commands run one at a time; the replies are cut by VirshFramer.
+ * guest-setup and network-setup change libvirt: a read-write connection (the checks behind
+ * `mdserver list` and the start-up log only read, through the server's own kind of session).
+ * Commands run one at a time; the replies are cut by VirshFramer.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { onVirshEnd, spawnVirsh, stopVirsh, virshEnv } from "../inventory/libvirt/spawn-virsh.js";
+import { onVirshEnd, stopVirsh, virshEnv } from "../inventory/libvirt/spawn-virsh.js";
 import { virshArg, VirshFramer } from "../inventory/libvirt/virsh-framing.js";
 
 /** How to start virsh. */
 export interface VirshShellOptions {
   readonly virsh: string;
   readonly uri: string;
-  /** A read-write connection (for set-up commands); read-only otherwise. */
-  readonly write: boolean;
   readonly timeoutMs: number;
 }
 
@@ -36,10 +34,8 @@ export class VirshShell {
   private busy: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: VirshShellOptions) {
-    const { virsh, uri, write } = options;
-    this.child = write
-      ? spawn(virsh, ["-q", "-c", uri], { env: virshEnv() })
-      : spawnVirsh(virsh, uri);
+    const { virsh, uri } = options;
+    this.child = spawn(virsh, ["-q", "-c", uri], { env: virshEnv() });
     this.child.stdout.setEncoding("utf8");
     this.child.stderr.setEncoding("utf8");
     this.child.stdout.on("data", (chunk: string) => this.push(() => this.framer.pushStdout(chunk)));

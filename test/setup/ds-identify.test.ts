@@ -20,7 +20,6 @@ async function session(t: TestContext): Promise<{ shell: VirshShell; scratch: st
   const shell = new VirshShell({
     virsh: "virsh",
     uri: FIXTURE_URI,
-    write: true,
     timeoutMs: 10_000,
   });
   t.after(() => shell.close());

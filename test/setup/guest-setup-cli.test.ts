@@ -25,7 +25,6 @@ test("one session: set up, read back byte-identical but for the set-up, then not
   const shell = new VirshShell({
     virsh: "virsh",
     uri: FIXTURE_URI,
-    write: true,
     timeoutMs: 10_000,
   });
   t.after(() => shell.close());
