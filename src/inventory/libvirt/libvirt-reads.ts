@@ -91,9 +91,10 @@ const CHUNK = 32;
 
 /**
  * Reads domains as one batch, by name where it can be given (shorter) or by UUID; returns what
- * to apply, in order. A read by name that finds no domain, or another one (a rename), is
- * followed by a read by UUID. Faults are keyed by UUID, so that any later good read clears
- * them: a read by a name not known yet raises none (the caller lists the domains).
+ * to apply, in order. A running domain cannot be renamed: a name that finds no domain or another
+ * one means the domain named stopped (its events tell if it runs again, renamed). Faults are
+ * keyed by UUID, so that any later good read clears them: a read by a name not known yet raises
+ * none (the caller lists the domains).
  */
 export async function readDomains(
   ctx: ReadContext,
@@ -104,19 +105,7 @@ export async function readDomains(
   const chunks: Array<Promise<DomainRead[]>> = [];
   for (let i = 0; i < refs.length; i += CHUNK)
     chunks.push(readChunk(ctx, refs.slice(i, i + CHUNK), commands.slice(i, i + CHUNK)));
-  const reads = (await Promise.all(chunks)).flat();
-  const again = reads.filter(
-    ([ref, info], i) => byName[i] && ref.uuid && info !== KEPT && info?.uuid !== ref.uuid,
-  );
-  if (again.length === 0) return reads;
-  const known = reads.filter((read) => read[1] !== undefined || !again.includes(read));
-  return [
-    ...known,
-    ...(await readDomains(
-      ctx,
-      again.map(([{ uuid }]) => ({ uuid })),
-    )),
-  ];
+  return (await Promise.all(chunks)).flat();
 }
 
 async function readChunk(
