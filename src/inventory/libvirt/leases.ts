@@ -57,13 +57,10 @@ export function parseLeaseStatus(text: string): Lease[] {
   const str = (value: unknown) => (typeof value === "string" ? value : undefined);
   for (const entry of parsed as unknown[]) {
     if (typeof entry !== "object" || entry === null) continue;
-    const {
-      "mac-address": mac,
-      "ip-address": ip,
-      "expiry-time": expiry,
-    } = entry as Record<string, unknown>;
+    const field = (key: string) => (entry as Record<string, unknown>)[key];
+    const expiry = field("expiry-time");
     const seconds = typeof expiry === "number" ? expiry : Number(str(expiry) ?? Number.NaN);
-    pushLease(leases, str(mac), str(ip), seconds);
+    pushLease(leases, str(field("mac-address")), str(field("ip-address")), seconds);
   }
   return leases;
 }

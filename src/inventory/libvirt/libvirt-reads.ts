@@ -84,10 +84,17 @@ export async function runningDomains(ctx: ReadContext): Promise<Array<Required<D
 type DomainRead = readonly [DomainRef, DomainInfo | undefined | typeof KEPT];
 
 /**
+ * Domains sent to virsh as one runAll (one pair of markers). A batch is sent as several at once,
+ * each parsed as it comes: node parses one while virsh answers the next.
+ */
+const CHUNK = 32;
+
+/**
  * Reads domains as one batch, by name where it can be given (shorter) or by UUID; returns what
- * to apply, in order. A read by name that finds no domain, or another one (a rename), is
- * followed by a read by UUID. Faults are keyed by UUID, so that any later good read clears
- * them: a read by a name not known yet raises none (the caller lists the domains).
+ * to apply, in order. A running domain cannot be renamed: a name that finds no domain or another
+ * one means the domain named stopped (its events tell if it runs again, renamed). Faults are
+ * keyed by UUID, so that any later good read clears them: a read by a name not known yet raises
+ * none (the caller lists the domains).
  */
 export async function readDomains(
   ctx: ReadContext,
@@ -95,9 +102,20 @@ export async function readDomains(
 ): Promise<DomainRead[]> {
   const byName = refs.map(({ name }) => (name === undefined ? undefined : virshArg(name)));
   const commands = refs.map(({ uuid }, i) => (byName[i] ?? uuid) && `dumpxml ${byName[i] ?? uuid}`);
+  const chunks: Array<Promise<DomainRead[]>> = [];
+  for (let i = 0; i < refs.length; i += CHUNK)
+    chunks.push(readChunk(ctx, refs.slice(i, i + CHUNK), commands.slice(i, i + CHUNK)));
+  return (await Promise.all(chunks)).flat();
+}
+
+async function readChunk(
+  ctx: ReadContext,
+  refs: readonly DomainRef[],
+  commands: ReadonlyArray<string | undefined>,
+): Promise<DomainRead[]> {
   const replies = await ctx.session.runAll(commands.filter((c) => c !== undefined));
   let next = 0;
-  const reads = refs.map((ref, i): DomainRead => {
+  return refs.map((ref, i): DomainRead => {
     const command = commands[i];
     if (command === undefined) return [ref, KEPT];
     try {
@@ -113,18 +131,6 @@ export async function readDomains(
       return [ref, KEPT];
     }
   });
-  const again = reads.filter(
-    ([ref, info], i) => byName[i] && ref.uuid && info !== KEPT && info?.uuid !== ref.uuid,
-  );
-  if (again.length === 0) return reads;
-  const known = reads.filter((read) => read[1] !== undefined || !again.includes(read));
-  return [
-    ...known,
-    ...(await readDomains(
-      ctx,
-      again.map(([{ uuid }]) => ({ uuid })),
-    )),
-  ];
 }
 
 /** Every configured network that exists, with its leases (libvirt's and the lease files'). */

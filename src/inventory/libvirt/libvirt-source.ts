@@ -14,11 +14,13 @@
  *
  * A pass reads what is marked: the networks, the list of running domains (stopped ones are
  * never served, so never read), the domains events named, then up to 256 domains of a load,
- * those someone waits for first, all sent to virsh as one batch (virsh-session.ts). It applies
- * each read, builds the whole view (libvirt-view.ts), publishes it if it differs, and sleeps
- * until the next mark. Events and asking clients wait behind one batch of a load at most. A
- * read of a domain an event named meanwhile is not applied (the next pass reads it again):
- * with a single writer a stale read never overwrites a newer one, so no stamps are needed.
+ * those someone waits for first, all sent to virsh at once in runAll chunks of 32 (one pair of
+ * markers each: virsh-session.ts), each parsed as it comes, so that node parses one while virsh
+ * answers the next. It applies each read, builds the whole view (libvirt-view.ts), publishes it
+ * if it differs, and sleeps until the next mark. Events and asking clients wait behind one
+ * batch of a load at most (256 dumpxml, about 0.1 s). A read of a domain an event named
+ * meanwhile is not applied (the next pass reads it again): with a single writer a stale read
+ * never overwrites a newer one, so no stamps are needed.
  *
  * During the first load on a real libvirtd, an asking guest is answered as soon as its own
  * domain is read: its address gives a MAC (lease or reservation), libvirt's network ports the

@@ -84,14 +84,10 @@ export function buildView(input: ViewInput): View {
   }
   const held = new Map<DomainInfo, Claim[]>();
   for (const [address, list] of claims) {
+    const [domain, ...more] = list.map((c) => c.domain) as [DomainInfo, ...DomainInfo[]];
     if (undecided.has(address)) continue;
-    const [only] = list;
-    if (list.length > 1 || contested.has(address))
-      contest(
-        address,
-        list.map((c) => c.domain),
-      );
-    else held.set(only!.domain, [...(held.get(only!.domain) ?? []), only!]);
+    if (more.length > 0 || contested.has(address)) contest(address, [domain, ...more]);
+    else held.set(domain, [...(held.get(domain) ?? []), ...list]);
   }
   const conflicts = [...contested]
     .filter(([address]) => !undecided.has(address))

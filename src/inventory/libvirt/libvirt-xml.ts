@@ -47,51 +47,51 @@ function own<T extends string | undefined>(text: T): T {
 
 /**
  * Reads the `root` element of `xml` (what precedes it is skipped): `open` gets each element's
- * path ("domain/os/type") and attributes, `text` the text in it, except inside `raw`, whose
- * content is returned as XML text. Throws LibvirtXmlError.
+ * path ("domain/os/type") and attributes, except inside `raw`, whose content is returned as
+ * XML text; `text` holds the text of each element named in `texts`. Throws LibvirtXmlError.
  */
 function readXml(
   xml: string,
   root: string,
   open: (path: string, attributes: Attributes) => void,
-  text: (path: string, text: string) => void,
+  texts: readonly string[],
   raw?: string,
-): string | undefined {
+): { text: Partial<Record<string, string>>; raw?: string } {
   const start = xml.indexOf(`<${root}`);
   if (start < 0) throw new LibvirtXmlError(`no <${root}> element in the reply`);
   const doc = xml.slice(start);
   const parser = new SaxesParser({ position: true });
-  const path: string[] = [];
-  let rawFrom = -1;
-  let rawText: string | undefined;
+  const read: { text: Record<string, string>; raw?: string } = { text: {} };
+  let [path, rawFrom] = ["", -1];
   parser.on("opentag", (tag) => {
-    path.push(tag.name);
+    path = path === "" ? tag.name : `${path}/${tag.name}`;
     if (rawFrom >= 0) return;
-    if (path.join("/") === raw) rawFrom = parser.position;
-    else open(path.join("/"), tag.attributes as Attributes);
+    if (path === raw) rawFrom = parser.position;
+    else open(path, tag.attributes as Attributes);
   });
-  parser.on("text", (content) => rawFrom < 0 && text(path.join("/"), content));
+  parser.on("text", (content) => {
+    if (rawFrom < 0 && texts.includes(path)) read.text[path] = (read.text[path] ?? "") + content;
+  });
   parser.on("closetag", (tag) => {
-    if (rawFrom >= 0 && path.join("/") === raw) {
-      rawText = doc.slice(rawFrom, parser.position - `</${tag.name}>`.length);
+    if (path === raw) {
+      read.raw = doc.slice(rawFrom, parser.position - `</${tag.name}>`.length);
       rawFrom = -1;
     }
-    path.pop();
+    path = path.slice(0, Math.max(0, path.lastIndexOf("/")));
   });
   try {
     parser.write(doc).close();
   } catch (error) {
     throw new LibvirtXmlError(`malformed XML: ${(error as Error).message}`);
   }
-  return rawText;
+  return read;
 }
 
 /** Reads `virsh dumpxml` output; throws LibvirtXmlError when it is not a usable domain. */
 export function parseDomainXml(xml: string): DomainInfo {
-  let [name, uuid] = ["", ""];
   let id: string | undefined, architecture: string | undefined;
   const found: Array<Partial<Record<"type" | "mac" | "network", string>>> = [];
-  const metadata = readXml(
+  const { text, raw: metadata } = readXml(
     xml,
     "domain",
     (path, a) => {
@@ -101,13 +101,11 @@ export function parseDomainXml(xml: string): DomainInfo {
       else if (path === "domain/devices/interface/mac") found.at(-1)!.mac = a["address"];
       else if (path === "domain/devices/interface/source") found.at(-1)!.network = a["network"];
     },
-    (path, text) => {
-      if (path === "domain/name") name += text;
-      else if (path === "domain/uuid") uuid += text;
-    },
+    ["domain/name", "domain/uuid"],
     "domain/metadata",
   );
-  uuid = uuid.trim().toLowerCase();
+  const name = text["domain/name"];
+  const uuid = (text["domain/uuid"] ?? "").trim().toLowerCase();
   if (!name) throw new LibvirtXmlError("domain without a <name>");
   if (!isUuid(uuid)) throw new LibvirtXmlError(`domain ${name}: bad <uuid>`);
   // libvirt fills in a MAC for every interface it accepts; one without is not ours to match.
@@ -130,10 +128,9 @@ export function parseDomainXml(xml: string): DomainInfo {
 
 /** Reads `virsh net-dumpxml` output; throws LibvirtXmlError when it is not a network. */
 export function parseNetworkXml(xml: string): NetworkInfo {
-  let name = "";
   let bridge: string | undefined;
   const reservations: Reservation[] = [];
-  readXml(
+  const { text } = readXml(
     xml,
     "network",
     (path, a) => {
@@ -144,8 +141,9 @@ export function parseNetworkXml(xml: string): NetworkInfo {
       const address = canonicalAddress(a["ip"] ?? "");
       if (mac && address) reservations.push({ mac: own(mac), address: own(address) });
     },
-    (path, text) => void (path === "network/name" && (name += text)),
+    ["network/name"],
   );
+  const name = text["network/name"];
   if (!name) throw new LibvirtXmlError("network without a <name>");
   return { name: own(name), bridge: own(bridge), reservations };
 }
@@ -153,14 +151,13 @@ export function parseNetworkXml(xml: string): NetworkInfo {
 /** Reads `virsh net-port-dumpxml` output: the MAC plugged in and the UUID of its domain. */
 export function parsePortXml(xml: string): { mac: string; owner: string } {
   let mac: string | undefined;
-  let owner = "";
-  readXml(
+  const { text } = readXml(
     xml,
     "networkport",
     (path, a) => void (path === "networkport/mac" && (mac = normaliseMac(a["address"] ?? ""))),
-    (path, text) => void (path === "networkport/owner/uuid" && (owner += text)),
+    ["networkport/owner/uuid"],
   );
-  owner = owner.trim().toLowerCase();
+  const owner = (text["networkport/owner/uuid"] ?? "").trim().toLowerCase();
   if (mac === undefined || !isUuid(owner)) throw new LibvirtXmlError("a port without MAC or owner");
   return { mac, owner };
 }

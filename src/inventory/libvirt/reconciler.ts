@@ -16,9 +16,8 @@ export class Reconciler {
   /** What to read again: "all", "list" (running domains), "networks", "view", "domain NAME". */
   private readonly marks = new Set<string>();
   private readonly asking = new Set<string>();
-  /** Domains to read by UUID: those someone waits for, then those of a load. */
-  private readonly urgent = new Map<string, DomainRef>();
-  private readonly queue = new Map<string, DomainRef>();
+  /** Domains to read, by UUID: those someone waits for first, then those of a load. */
+  private queue = new Map<string, DomainRef>();
   /** Running domains by UUID (stopped ones are never served, so never kept); UUIDs by name. */
   private readonly domains = new Map<string, DomainInfo>();
   private readonly uuids = new Map<string, string>();
@@ -85,7 +84,7 @@ export class Reconciler {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      if (this.marks.size + this.urgent.size + this.queue.size === 0) await this.sleep();
+      if (this.marks.size + this.queue.size === 0) await this.sleep();
       const waiters = this.waiting.splice(0);
       const started = performance.now();
       const ok = this.stopped || (await this.pass().then(() => true, this.failed));
@@ -119,29 +118,29 @@ export class Reconciler {
       ctx.faults.clearAllBut("domain:", new Set(running.map((d) => `domain:${d.uuid}`)));
       for (const uuid of this.domains.keys())
         if (!listed.has(uuid)) changed = this.forget(uuid) || changed;
-      // A load reads them all; a listing those not known yet.
-      for (const ref of running)
-        if (load || (!this.domains.has(ref.uuid) && !this.queue.has(ref.uuid)))
-          (load ? this.queue : this.urgent).set(ref.uuid, ref);
+      // A load reads them all (after those someone waits for); a listing those not known yet.
+      const known = (uuid: string) => this.domains.has(uuid) || this.queue.has(uuid);
+      const add = running.filter((r) => load || !known(r.uuid)).map((r) => [r.uuid, r] as const);
+      this.queue = new Map(load ? [...this.queue, ...add] : [...add, ...this.queue]);
       this.loading ||= load;
     }
-    for (const uuid of await this.owners(new Set(this.asking))) {
-      this.urgent.set(uuid, this.queue.get(uuid) ?? { uuid });
-      this.queue.delete(uuid);
-    }
+    const owners = (await this.owners(new Set(this.asking))).map(
+      (uuid) => [uuid, { uuid }] as const,
+    );
+    // First, as queued already (a Map keeps the first place of a key, and its last value).
+    if (owners.length > 0) this.queue = new Map([...owners, ...this.queue]);
     this.asking.clear();
     // Events name domains: known ones are read by UUID, others by name.
     const named = marks.flatMap((m) => (m.startsWith("domain ") ? [m.slice(7)] : []));
     const refs = named.map((name): DomainRef => ({ uuid: this.uuids.get(name), name }));
-    for (const queue of [this.urgent, this.queue])
-      for (const [uuid, ref] of queue) {
-        if (refs.length >= named.length + (this.options.batch ?? 256)) break;
-        refs.push(ref);
-        queue.delete(uuid);
-      }
+    for (const [uuid, ref] of this.queue) {
+      if (refs.length >= named.length + (this.options.batch ?? 256)) break;
+      refs.push(ref);
+      this.queue.delete(uuid);
+    }
     for (const [ref, info] of await readDomains(ctx, refs))
       changed = this.apply(ref, info) || changed;
-    if (this.loading && this.queue.size + this.urgent.size === 0) {
+    if (this.loading && this.queue.size === 0) {
       // The view is whole and current again: only now is a fault over, and the backoff too.
       changed ||= !this.complete;
       this.loading = false;
@@ -230,7 +229,7 @@ export class Reconciler {
     session.abort(message);
     this.down = true;
     this.loading = false;
-    [this.marks, this.asking, this.urgent, this.queue].forEach((marks) => marks.clear());
+    [this.marks, this.asking, this.queue].forEach((marks) => marks.clear());
     this.marks.add("all");
     this.loaded?.();
     return false;
