@@ -1,11 +1,13 @@
 /**
  * What /metrics exports, in Prometheus text format through prom-client. Each running server has
  * a registry of its own (tests start several in one process; prom-client's global one would
- * mix them). Counters the request path touches keep their labelled children in a map, so a
- * request costs two map reads and two additions.
+ * mix them). The request path counts in plain numbers (prom-client's labelled metrics hash their
+ * labels on every call): requests per frontend and status are handed to prom-client when
+ * scraped, and latencies go to a LatencyHistogram.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Counter as CounterType, Histogram as HistogramType } from "prom-client";
+import { LatencyHistogram } from "./latency-histogram.js";
 
 /** The instances each source knows now (read when scraped). */
 export type InstancesBySource = () => ReadonlyMap<string, number>;
@@ -17,10 +19,9 @@ const PASS_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export class AdminMetrics {
   readonly registry = new Registry();
-  private readonly requests: CounterType<"frontend" | "status">;
-  private readonly latency: HistogramType<"frontend">;
-  private readonly requestChildren = new Map<string, { inc(): void }>();
-  private readonly latencyChildren = new Map<string, { observe(value: number): void }>();
+  /** Requests not yet handed to prom-client, by frontend and status. */
+  private readonly answered = new Map<string, Map<number, number>>();
+  private readonly latency: LatencyHistogram;
   private readonly tokens: CounterType;
   private readonly templateErrors: CounterType;
   private readonly bootReports: CounterType;
@@ -31,19 +32,28 @@ export class AdminMetrics {
   constructor(instances: InstancesBySource) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "mdserver_process_" });
-    this.requests = new Counter({
+    const answered = this.answered;
+    new Counter({
       name: "mdserver_requests_total",
       help: "Metadata requests answered, by frontend and HTTP status",
       labelNames: ["frontend", "status"],
       registers,
+      collect() {
+        for (const [frontend, byStatus] of answered) {
+          for (const [status, count] of byStatus) {
+            if (count > 0) this.inc({ frontend, status: String(status) }, count);
+            byStatus.set(status, 0);
+          }
+        }
+      },
     });
-    this.latency = new Histogram({
-      name: "mdserver_request_duration_seconds",
-      help: "Time from a metadata request to its answer, by frontend",
-      labelNames: ["frontend"],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
+    this.latency = new LatencyHistogram(
+      "mdserver_request_duration_seconds",
+      "Time from a metadata request to its answer, by frontend",
+      "frontend",
+      LATENCY_BUCKETS,
+      this.registry,
+    );
     new Gauge({
       name: "mdserver_instances",
       help: "Instances known now, by source",
@@ -92,19 +102,10 @@ export class AdminMetrics {
 
   /** One answered metadata request. */
   request(frontend: string, status: number, seconds: number): void {
-    const key = `${frontend} ${status}`;
-    let counter = this.requestChildren.get(key);
-    if (counter === undefined) {
-      counter = this.requests.labels(frontend, String(status));
-      this.requestChildren.set(key, counter);
-    }
-    counter.inc();
-    let histogram = this.latencyChildren.get(frontend);
-    if (histogram === undefined) {
-      histogram = this.latency.labels(frontend);
-      this.latencyChildren.set(frontend, histogram);
-    }
-    histogram.observe(seconds);
+    let byStatus = this.answered.get(frontend);
+    if (byStatus === undefined) this.answered.set(frontend, (byStatus = new Map()));
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+    this.latency.observe(frontend, seconds);
   }
 
   /** One pass of a libvirt source's loop, and whether it failed. */

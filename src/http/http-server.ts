@@ -141,15 +141,15 @@ function clientOf(socket: Socket): string {
 
 function write(res: ServerResponse, method: string, reply: Reply): void {
   if (res.headersSent || res.destroyed) return;
-  res.statusCode = reply.status;
-  if (reply.contentType) res.setHeader("Content-Type", reply.contentType);
   const body = reply.body;
-  res.setHeader(
-    "Content-Length",
-    typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength,
-  );
-  if (reply.headers)
-    for (const name in reply.headers) res.setHeader(name, reply.headers[name] ?? "");
+  const length = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
+  // All headers in one object to writeHead: node then validates and writes them in one pass,
+  // without setHeader's own map (measurably cheaper on the hot path). No two names differ only
+  // in case: a reply's own headers are never Content-Length or Content-Type.
+  const headers: Record<string, string | number> = { "Content-Length": length };
+  if (reply.contentType) headers["Content-Type"] = reply.contentType;
+  if (reply.headers) for (const name in reply.headers) headers[name] = reply.headers[name] ?? "";
+  res.writeHead(reply.status, headers);
   // A string body is joined to the headers in one chunk; a Buffer would go as a chunk of its own.
   if (method === "HEAD") res.end();
   else if (typeof body === "string") res.end(body, "utf8");

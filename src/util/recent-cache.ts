@@ -6,15 +6,18 @@
  */
 export class RecentCache<K, V> {
   private readonly entries = new Map<K, V>();
+  /** The key used last: asked again (one guest's requests in a row), it needs no reordering. */
+  private newest: K | undefined;
 
   constructor(private readonly limit: number) {}
 
   get(key: K): V | undefined {
     const value = this.entries.get(key);
-    if (value !== undefined) {
+    if (value !== undefined && key !== this.newest) {
       // Map keeps insertion order: re-inserting makes this the newest.
       this.entries.delete(key);
       this.entries.set(key, value);
+      this.newest = key;
     }
     return value;
   }
@@ -22,6 +25,7 @@ export class RecentCache<K, V> {
   set(key: K, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);
+    this.newest = key;
     if (this.entries.size > this.limit) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
