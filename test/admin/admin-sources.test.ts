@@ -54,6 +54,8 @@ test("a log that cannot be written makes /healthz degraded, saying so", async (t
     ),
   );
   await eventually("healthz to say the log is failing", async () => {
+    // A server that could not start says why (the log is /dev/full: only stderr tells).
+    if (server.child.exitCode !== null) throw new Error(`mdserver exited: ${server.output()}`);
     const res = await send({ port: adminPort, path: "/healthz" });
     return res.status === 503 && /^- log: cannot write the log to \/dev\/full/m.test(res.body);
   });

@@ -39,7 +39,21 @@ export function startCli(args: readonly string[]): ChildProcess {
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
+  // The kernel may hand the same port to two probes in a row (each is closed at once): a test
+  // asking for two (metadata and admin) could get one twice, and its server could not start.
+  for (let tries = 0; ; tries++) {
+    const port = await probePort();
+    if (!handedOut.has(port) || tries >= 20) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+const handedOut = new Set<number>();
+
+function probePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
