@@ -7,9 +7,9 @@
  * `mdserver list` and the start-up log only read, through the server's own kind of session).
  * Commands run one at a time; the replies are cut by VirshFramer.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { onVirshEnd, stopVirsh, virshEnv } from "../inventory/libvirt/spawn-virsh.js";
+import { spawnVirsh, stopVirsh } from "../inventory/libvirt/spawn-virsh.js";
 import { virshArg, VirshFramer } from "../inventory/libvirt/virsh-framing.js";
 
 /** How to start virsh. */
@@ -34,16 +34,15 @@ export class VirshShell {
   private busy: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: VirshShellOptions) {
-    const { virsh, uri } = options;
-    this.child = spawn(virsh, ["-q", "-c", uri], { env: virshEnv() });
-    this.child.stdout.setEncoding("utf8");
-    this.child.stderr.setEncoding("utf8");
-    this.child.stdout.on("data", (chunk: string) => this.push(() => this.framer.pushStdout(chunk)));
-    this.child.stderr.on("data", (chunk: string) => this.push(() => this.framer.pushStderr(chunk)));
-    this.child.stdin.on("error", () => {});
-    onVirshEnd(this.child, virsh, this.framer, (ran, reason) =>
+    this.child = spawnVirsh({ ...options, readWrite: true }, this.framer, (ran, reason) =>
       this.end(ran ? `virsh exited ${reason}` : reason),
     );
+    for (const pipe of ["stdout", "stderr"] as const) {
+      this.child[pipe].setEncoding("utf8");
+      this.child[pipe].on("data", (chunk: string) =>
+        this.push(() => this.framer.push(pipe, chunk)),
+      );
+    }
   }
 
   /**
@@ -60,7 +59,7 @@ export class VirshShell {
 
   /** Ends virsh (it exits when its input ends; killed if it does not within a second). */
   async close(): Promise<void> {
-    await stopVirsh(this.child, () => this.child.stdin.end());
+    await stopVirsh(this.child);
   }
 
   /** Waits for the reply to command `seq`, once the replies before it have been taken. */

@@ -14,22 +14,22 @@ function echoed(seq: number, command: string, output: string): string {
 
 test("a reply is the command's output without prompt, echoed command or markers", () => {
   const framer = new VirshFramer(TAG);
-  framer.pushStdout(echoed(1, "list --all --uuid", "1111\n2222\n"));
-  framer.pushStderr(`error: ${TAG}:1:\n`);
+  framer.push("stdout", echoed(1, "list --all --uuid", "1111\n2222\n"));
+  framer.push("stderr", `error: ${TAG}:1:\n`);
   assert.deepEqual(framer.take(1, "list --all --uuid"), { output: "1111\n2222\n", errors: [] });
 });
 
 test("replies arrive in pieces and in order; each waits for both of its markers", () => {
   const framer = new VirshFramer(TAG);
   const stream = echoed(1, "dumpxml a", "<domain/>\n") + echoed(2, "dumpxml b", "");
-  framer.pushStdout(stream.slice(0, 20));
+  framer.push("stdout", stream.slice(0, 20));
   assert.equal(framer.take(1, "dumpxml a"), undefined);
-  framer.pushStdout(stream.slice(20));
+  framer.push("stdout", stream.slice(20));
   assert.equal(framer.take(1, "dumpxml a"), undefined, "stderr marker not in yet");
-  framer.pushStderr(`error: ${TAG}:1:\nerror: failed to get domain 'b'\nerror: ${TAG}`);
+  framer.push("stderr", `error: ${TAG}:1:\nerror: failed to get domain 'b'\nerror: ${TAG}`);
   assert.deepEqual(framer.take(1, "dumpxml a"), { output: "<domain/>\n", errors: [] });
   assert.equal(framer.take(2, "dumpxml b"), undefined);
-  framer.pushStderr(`:2:\n`);
+  framer.push("stderr", `:2:\n`);
   assert.deepEqual(framer.take(2, "dumpxml b"), {
     output: "",
     errors: ["failed to get domain 'b'"],
@@ -38,18 +38,19 @@ test("replies arrive in pieces and in order; each waits for both of its markers"
 
 test("a marker number is not mistaken for the start of a longer one", () => {
   const framer = new VirshFramer(TAG);
-  framer.pushStdout(echoed(1, "echo x", "x"));
-  framer.pushStderr(`error: ${TAG}:1:\n`);
+  framer.push("stdout", echoed(1, "echo x", "x"));
+  framer.push("stderr", `error: ${TAG}:1:\n`);
   assert.deepEqual(framer.take(1, "echo x"), { output: "x", errors: [] });
-  framer.pushStdout(`virsh > echo y\ny`);
-  framer.pushStderr(`error: ${TAG}:10:\n`);
+  framer.push("stdout", `virsh > echo y\ny`);
+  framer.push("stderr", `error: ${TAG}:10:\n`);
   assert.equal(framer.take(10, "echo y"), undefined);
 });
 
 test("a lost-connection notice between commands is nobody's error", () => {
   const framer = new VirshFramer(TAG);
-  framer.pushStdout(echoed(1, "list --all --uuid", "1111\n"));
-  framer.pushStderr(
+  framer.push("stdout", echoed(1, "list --all --uuid", "1111\n"));
+  framer.push(
+    "stderr",
     `error: Disconnected from qemu:///system due to end of file\nerror: ${TAG}:1:\n`,
   );
   assert.deepEqual(framer.take(1, "list --all --uuid")?.errors, []);
@@ -57,8 +58,8 @@ test("a lost-connection notice between commands is nobody's error", () => {
 
 test("without readline's echo only the prompts surround the output", () => {
   const framer = new VirshFramer(TAG);
-  framer.pushStdout(`virsh # <network/>\nvirsh # virsh # ${TAG}:1:`);
-  framer.pushStderr(`error: ${TAG}:1:\n`);
+  framer.push("stdout", `virsh # <network/>\nvirsh # virsh # ${TAG}:1:`);
+  framer.push("stderr", `error: ${TAG}:1:\n`);
   assert.equal(framer.take(1, "net-dumpxml mds")?.output, "<network/>\n");
 });
 
@@ -71,7 +72,7 @@ test("the script never contains its own marker, so virsh's echo of it cannot end
 
 test("pendingErrors tells why virsh exited before answering", () => {
   const framer = new VirshFramer(TAG);
-  framer.pushStderr("error: failed to connect to the hypervisor\n");
+  framer.push("stderr", "error: failed to connect to the hypervisor\n");
   assert.equal(framer.pendingErrors(), "error: failed to connect to the hypervisor");
 });
 

@@ -5,17 +5,16 @@
  * readline's echo of the command line never contains it. Prompt and echoes are stripped.
  */
 
-/** The prompts virsh shows: read-only connections get "virsh > ", read-write "virsh # ". */
-const PROMPTS = ["virsh > ", "virsh # "] as const;
-
 /** A command's stdout (prompt and echo removed) and errors ("error: …" lines, unprefixed). */
 export interface VirshReply {
   readonly output: string;
   readonly errors: readonly string[];
 }
 
+// The prompt virsh shows: "virsh > " on a read-only connection, "virsh # " on a read-write one.
+const PROMPT = /^virsh [>#] /;
 // virsh reports a lost connection when it notices, between commands: it belongs to no command.
-const DISCONNECTED = /^Disconnected from .* due to /;
+const ERROR_LINE = /^error: (?!Disconnected from .* due to )(.*)\n/gm;
 
 /**
  * Text from one of virsh's pipes, kept in the chunks it came in until a marker is found: each
@@ -28,10 +27,6 @@ class Incoming {
   private offset = 0;
   private carry = "";
   private found = -1;
-
-  push(chunk: string): void {
-    this.parts.push(chunk);
-  }
 
   /** Where `marker` starts (only ever the oldest marker not cut yet is looked for); -1. */
   find(marker: string): number {
@@ -56,70 +51,49 @@ class Incoming {
 
 /** Buffers one virsh's stdout and stderr and cuts them into replies. */
 export class VirshFramer {
-  private readonly out = new Incoming();
-  private readonly err = new Incoming();
+  private readonly pipes = { stdout: new Incoming(), stderr: new Incoming() };
 
   constructor(private readonly tag: string) {}
 
   /** The text to write to virsh's stdin for command number `seq`. */
   script(seq: number, command: string): string {
-    return `${command}\n${this.echo(seq, true)}\n${this.echo(seq, false)}\n`;
+    const mark = `'${this.tag}'':${seq}:'`;
+    return `${command}\necho --err ${mark}\necho ${mark}\n`;
   }
 
-  pushStdout(chunk: string): void {
-    this.out.push(chunk);
-  }
-
-  pushStderr(chunk: string): void {
-    this.err.push(chunk);
+  /** Adds what virsh wrote on one of its pipes. */
+  push(pipe: "stdout" | "stderr", chunk: string): void {
+    this.pipes[pipe].parts.push(chunk);
   }
 
   /** Whatever stderr holds that belongs to no reply yet (why virsh exited, say). */
   pendingErrors(): string {
-    return this.err.parts.join("").trim();
+    return this.pipes.stderr.parts.join("").trim();
   }
 
   /** The reply to command `seq` (the oldest not yet taken), once both its markers are in. */
   take(seq: number, command: string): VirshReply | undefined {
+    const { stdout, stderr } = this.pipes;
     const mark = `${this.tag}:${seq}:`;
-    const outAt = this.out.find(mark);
-    const errAt = this.err.find(`${mark}\n`);
+    const [outAt, errAt] = [stdout.find(mark), stderr.find(`${mark}\n`)];
     if (outAt < 0 || errAt < 0) return undefined;
-    const output = this.strip(this.out.cut(outAt, mark.length), seq, command);
-    // The marker's own line ("error: MARK") is not an error.
-    const errText = this.err.cut(errAt, mark.length + 1);
-    const errors = errText
-      .slice(0, errText.lastIndexOf("\n") + 1)
-      .split("\n")
-      .flatMap((line) => (line.startsWith("error: ") ? [line.slice("error: ".length)] : []))
-      .filter((line) => !DISCONNECTED.test(line));
-    return { output, errors };
+    // The marker's own line ("error: MARK\n") is cut off with it: not an error.
+    const errors = [...stderr.cut(errAt, mark.length + 1).matchAll(ERROR_LINE)];
+    const output = strip(stdout.cut(outAt, mark.length), command);
+    return { output, errors: errors.map((match) => match[1]!) };
   }
+}
 
-  private echo(seq: number, toStderr: boolean): string {
-    return `echo${toStderr ? " --err" : ""} '${this.tag}'':${seq}:'`;
-  }
-
-  /**
-   * Removes the prompt and echoed command before the output and the echoed marker commands
-   * after it. Without readline's echo (a virsh built without it) only prompts surround it.
-   */
-  private strip(segment: string, seq: number, command: string): string {
-    let text = segment;
-    const prompt = PROMPTS.find((p) => text.startsWith(p));
-    if (prompt !== undefined) text = text.slice(prompt.length);
-    if (text.startsWith(`${command}\n`)) text = text.slice(command.length + 1);
-    const tails = PROMPTS.flatMap((p) => [
-      `${p}${this.echo(seq, false)}\n`,
-      `${p}${this.echo(seq, true)}\n`,
-      p,
-    ]);
-    for (let round = 0; round < 2; round++) {
-      const tail = tails.find((t) => text.endsWith(t));
-      if (tail !== undefined) text = text.slice(0, -tail.length);
-    }
-    return text;
-  }
+/**
+ * A command's output: what lies between its prompt and echoed command line (a virsh without
+ * readline echoes none) and the prompts of the two marker commands that follow it.
+ */
+function strip(segment: string, command: string): string {
+  const prompt = PROMPT.exec(segment)?.[0];
+  if (prompt === undefined) return segment;
+  const echoed = segment.startsWith(`${command}\n`, prompt.length);
+  const start = prompt.length + (echoed ? command.length + 1 : 0);
+  return segment.slice(start, segment.lastIndexOf(prompt, segment.lastIndexOf(prompt) - 1));
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { onVirshEnd, spawnVirsh, stopVirsh } from "./spawn-virsh.js";
+import { spawnVirsh, stopVirsh } from "./spawn-virsh.js";
 import { cutOutputs, VirshFramer, type VirshReply } from "./virsh-framing.js";
 
 /** The session could not answer (as opposed to the command reporting an error). */
@@ -86,29 +86,25 @@ export class VirshSession {
     this.closed = true;
     const child = this.child;
     this.fail(new VirshSessionError("closed", "session closed"));
-    if (child !== undefined) await stopVirsh(child, () => child.stdin.end());
+    if (child !== undefined) await stopVirsh(child);
   }
 
   private start(): ChildProcessWithoutNullStreams {
-    const { virsh, uri } = this.options;
-    const child = (this.child = spawnVirsh(virsh, uri));
     const framer = (this.framer = new VirshFramer(`MDS${randomBytes(6).toString("hex")}`));
-    const out = (chunk: string) => this.drain(child, () => framer.pushStdout(chunk));
-    const err = (chunk: string) => this.drain(child, () => framer.pushStderr(chunk));
-    child.stdout.setEncoding("utf8").on("data", out);
-    child.stderr.setEncoding("utf8").on("data", err);
-    // A write after virsh died fails with EPIPE; the exit is handled below.
-    child.stdin.on("error", () => {});
-    onVirshEnd(child, virsh, framer, (ran, reason) => {
+    const child = spawnVirsh(this.options, framer, (ran, reason) => {
       const failure = ran ? "exited" : "spawn";
       this.fail(new VirshSessionError(failure, ran ? `virsh exited ${reason}` : reason), child);
     });
-    return child;
+    for (const pipe of ["stdout", "stderr"] as const) {
+      child[pipe].setEncoding("utf8").on("data", (chunk: string) => {
+        if (child === this.child) this.drain(pipe, chunk);
+      });
+    }
+    return (this.child = child);
   }
 
-  private drain(child: ChildProcessWithoutNullStreams, push: () => void): void {
-    push();
-    if (child !== this.child) return;
+  private drain(pipe: "stdout" | "stderr", chunk: string): void {
+    this.framer.push(pipe, chunk);
     const answered = this.pending.length;
     for (let head = this.pending[0]; head !== undefined; head = this.pending[0]) {
       const reply = this.framer.take(head.seq, head.command);
