@@ -66,7 +66,7 @@ export class VirshShell {
   private async reply(seq: number, command: string): Promise<string> {
     const deadline = Date.now() + this.options.timeoutMs;
     for (;;) {
-      const reply = this.framer.take(seq, command);
+      const [reply] = this.framer.take(seq, [command]) ?? [];
       if (reply !== undefined) {
         if (reply.errors.length > 0) throw new VirshShellError(reply.errors.join("; "));
         return reply.output;

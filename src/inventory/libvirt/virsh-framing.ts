@@ -11,17 +11,14 @@ export interface VirshReply {
   readonly errors: readonly string[];
 }
 
-// The prompt virsh shows: "virsh > " on a read-only connection, "virsh # " on a read-write one.
+// virsh's prompt ("virsh # " when read-write). One inside an output cannot be taken for one:
+// XML escapes ">", and every output ends with a newline.
 const PROMPT = /^virsh [>#] /;
-// virsh reports a lost connection when it notices, between commands: it belongs to no command.
+// A lost connection is reported when virsh notices, between commands: no command's error.
 const ERROR_LINE = /^error: (?!Disconnected from .* due to )(.*)\n/gm;
 
-/**
- * Text from one of virsh's pipes, kept in the chunks it came in until a marker is found: each
- * chunk is searched once and joined once (not the whole buffer on every chunk).
- */
+/** One of virsh's pipes, in the chunks it came in: each is searched once, all joined once. */
 class Incoming {
-  /** What has not been taken. */
   parts: string[] = [];
   private scanned = 0;
   private offset = 0;
@@ -71,44 +68,39 @@ export class VirshFramer {
     return this.pipes.stderr.parts.join("").trim();
   }
 
-  /** The reply to command `seq` (the oldest not yet taken), once both its markers are in. */
-  take(seq: number, command: string): VirshReply | undefined {
+  /**
+   * The replies to command `seq` (the oldest not yet taken) once both its markers are in; of
+   * several, one without output may have failed (its errors are not told apart): undefined.
+   */
+  take(seq: number, commands: readonly string[]): Array<VirshReply | undefined> | undefined {
     const { stdout, stderr } = this.pipes;
     const mark = `${this.tag}:${seq}:`;
     const [outAt, errAt] = [stdout.find(mark), stderr.find(`${mark}\n`)];
     if (outAt < 0 || errAt < 0) return undefined;
     // The marker's own line ("error: MARK\n") is cut off with it: not an error.
-    const errors = [...stderr.cut(errAt, mark.length + 1).matchAll(ERROR_LINE)];
-    const output = strip(stdout.cut(outAt, mark.length), command);
-    return { output, errors: errors.map((match) => match[1]!) };
+    const errors = [...stderr.cut(errAt, mark.length + 1).matchAll(ERROR_LINE)].map((m) => m[1]!);
+    const outputs = cutOutputs(stdout.cut(outAt, mark.length), commands);
+    if (commands.length === 1) return [{ output: outputs?.[0] ?? "", errors }];
+    return commands.map((_, i) => (outputs?.[i] ? { output: outputs[i], errors: [] } : undefined));
   }
 }
 
 /**
- * A command's output: what lies between its prompt and echoed command line (a virsh without
- * readline echoes none) and the prompts of the two marker commands that follow it.
+ * The outputs of commands sent as one (their lines joined): each is what follows readline's
+ * echo of it, up to the next prompt (the last: up to the marker commands' prompts). A virsh
+ * without readline echoes nothing: one output is then all between prompts, several unknown.
  */
-function strip(segment: string, command: string): string {
+export function cutOutputs(segment: string, commands: readonly string[]): string[] | undefined {
   const prompt = PROMPT.exec(segment)?.[0];
-  if (prompt === undefined) return segment;
-  const echoed = segment.startsWith(`${command}\n`, prompt.length);
-  const start = prompt.length + (echoed ? command.length + 1 : 0);
-  return segment.slice(start, segment.lastIndexOf(prompt, segment.lastIndexOf(prompt) - 1));
-}
-
-/**
- * Cuts the output of several commands sent as one (their lines joined, one pair of markers
- * after the last) into one output each, at the prompt virsh shows before reading each
- * command, which readline echoes with the command. Undefined when the output does not look
- * like that (a virsh without readline's echo). A prompt inside an output cannot be taken for
- * one: XML escapes ">", and every output ends with a newline.
- */
-export function cutOutputs(output: string, commands: readonly string[]): string[] | undefined {
-  const parts = output.split(/(?<=\n)virsh > /);
+  if (prompt === undefined) return undefined;
+  const end = segment.lastIndexOf(prompt, segment.lastIndexOf(prompt) - 1);
+  const body = segment.slice(prompt.length, end);
+  const parts = commands.length === 1 ? [body] : body.split(/(?<=\n)virsh [>#] /);
   if (parts.length !== commands.length) return undefined;
-  const outputs = parts.map((part, i) =>
-    part.startsWith(`${commands[i]}\n`) ? part.slice(commands[i]!.length + 1) : undefined,
-  );
+  const outputs = parts.map((part, i) => {
+    const echo = `${commands[i]}\n`;
+    return part.startsWith(echo) ? part.slice(echo.length) : parts.length === 1 ? part : undefined;
+  });
   return outputs.every((o) => o !== undefined) ? outputs : undefined;
 }
 
