@@ -59,6 +59,7 @@ function eventStream(kind: EventKind, options: EventFeedOptions): () => Promise<
     let [up, errors] = [false, ""];
     const running = (child = spawnVirsh(options, { pendingErrors: () => errors }, (ran, reason) => {
       if (stopped) return;
+      child = undefined;
       options.onDown(kind, ran ? `"virsh ${command}" ended ${reason}` : reason);
       restart = setTimeout(start, delay);
       delay = Math.min(delay * 2, backoff.maxMs);

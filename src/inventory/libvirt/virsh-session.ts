@@ -1,7 +1,7 @@
 /**
  * One long-lived interactive `virsh -r -c URI` fed commands on stdin: a virsh per command costs
  * 13–60 ms, a session answers a dumpxml in well under a millisecond. Commands are pipelined,
- * replies come back in order (virsh-framing.ts). Read-only (-r): mdserver only reads libvirt.
+ * replies come back in order (virsh-framing.ts). Read-only (-r) unless asked otherwise.
  * When virsh exits, cannot start, does not answer within the time-out, or is aborted, it is
  * killed and every command sent to it fails at once; the next command starts another.
  */
@@ -26,6 +26,8 @@ export interface VirshOptions {
   readonly virsh: string;
   readonly uri: string;
   readonly timeoutMs: number;
+  /** For setup's commands (virsh-shell.ts); mdserver itself only reads libvirt. */
+  readonly readWrite?: boolean;
 }
 
 interface Pending {
