@@ -60,8 +60,8 @@ export class VirshSession {
    * run again alone.
    */
   async runAll(commands: readonly string[]): Promise<VirshReply[]> {
-    if (this.closed) throw new VirshSessionError("closed", "session closed");
     if (commands.length === 0) return [];
+    if (this.closed) throw new VirshSessionError("closed", "session closed");
     const child = this.child ?? this.start();
     const seq = ++this.seq;
     const replies = await new Promise<Array<VirshReply | undefined>>((resolve, reject) => {
