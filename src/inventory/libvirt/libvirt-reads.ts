@@ -1,7 +1,7 @@
 /**
  * The reads of the loop (reconciler.ts), answered as data. A fault about one object (a domain,
- * a network, its leases, a lease file) is raised and what was known of it kept; a lost
- * connection is thrown for the loop.
+ * a network, its leases or ports, a lease file) is raised and what was known of it kept: KEPT.
+ * A lost connection is thrown for the loop.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -30,7 +30,7 @@ export interface DomainRef {
   readonly name?: string;
 }
 
-/** A read about one object failed (an error reply, bad XML): what was known of it stays. */
+/** A read about one object failed (an error reply, bad XML). */
 export const KEPT = Symbol("kept");
 
 // The wording of virsh 9 and of older and newer releases for an object that does not exist.
@@ -60,10 +60,8 @@ async function ask(ctx: ReadContext, command: string, ...absent: RegExp[]) {
 }
 
 /**
- * Every read about one object: `text` parsed (undefined for an absent object), fault `key`
- * cleared. When libvirt refused the command or the reply does not parse, the fault is raised
- * instead (none without a key; `what` names the object) and KEPT returned. A lost connection is
- * thrown for the loop.
+ * Every read about one object: `text` parsed (undefined for an absent object) and fault `key`
+ * cleared, or KEPT and the fault raised (none without a key; `what` names the object).
  */
 function settle<T>(
   ctx: ReadContext,
@@ -83,7 +81,7 @@ function settle<T>(
   }
 }
 
-/** The running domains (stopped ones are never served, so never read): "UUID NAME" lines. */
+/** The running domains, from "UUID NAME" lines. */
 export async function runningDomains(ctx: ReadContext): Promise<Array<Required<DomainRef>>> {
   return ((await ask(ctx, "list --uuid --name"))() ?? "").split("\n").flatMap((line) => {
     const [uuid = "", ...name] = line.trim().split(" ");
@@ -168,23 +166,22 @@ async function readLeaseFiles(ctx: ReadContext, network: string, bridge: string 
   // Names come from the config and from libvirt; neither may lead out of base_dir.
   const names = [`${network}.leases`, ...(bridge === undefined ? [] : [`${bridge}.status`])];
   const safe = names.filter((name) => !name.includes("/") && !name.startsWith("."));
-  const found = await Promise.all(
-    safe.map(async (name) => {
-      const file = join(ctx.baseDir, name);
-      try {
-        const text = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) =>
-          e.code === "ENOENT" ? "" : Promise.reject(e),
-        );
-        ctx.faults.clear(`lease-file:${file}`);
-        return name.endsWith(".status") ? parseLeaseStatus(text) : parseDnsmasqLeases(text);
-      } catch (error) {
-        const message = `lease file ${file}: ${(error as Error).message}`;
-        ctx.faults.raise(`lease-file:${file}`, message, false);
-        return [];
-      }
-    }),
-  );
-  return found.flat();
+  const found = safe.map(async (name) => {
+    const file = join(ctx.baseDir, name);
+    try {
+      const text = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) =>
+        e.code === "ENOENT" ? "" : Promise.reject(e),
+      );
+      const leases = name.endsWith(".status") ? parseLeaseStatus(text) : parseDnsmasqLeases(text);
+      ctx.faults.clear(`lease-file:${file}`);
+      return leases;
+    } catch (error) {
+      const message = `lease file ${file}: ${(error as Error).message}`;
+      ctx.faults.raise(`lease-file:${file}`, message, false);
+      return [];
+    }
+  });
+  return (await Promise.all(found)).flat();
 }
 
 /**

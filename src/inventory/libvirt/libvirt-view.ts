@@ -110,25 +110,13 @@ function ownersOf(input: ViewInput): (key: string) => DomainInfo[] | undefined {
 }
 
 function identitiesOf(source: string, domain: DomainInfo, held: readonly Claim[]): Identity[] {
-  const instance: Instance = {
-    name: domain.name,
-    uuid: domain.uuid,
-    interfaces: domain.interfaces.map(({ mac, network }) => ({
-      mac,
-      network,
-      addresses: held
-        .filter((c) => c.mac === mac && c.network === network)
-        .map((c) => c.address)
-        .sort(),
-    })),
-    source,
-    architecture: domain.architecture,
-    metadataXml: domain.metadataXml,
-  };
-  return held.map(({ address, mac, expiresAt }) => ({
-    instance,
-    address,
-    mac,
-    expiresAt: expiresAt === Infinity ? undefined : expiresAt,
-  }));
+  const { name, uuid, architecture, metadataXml } = domain;
+  const interfaces = domain.interfaces.map(({ mac, network }) => {
+    const mine = held.filter((c) => c.mac === mac && c.network === network);
+    return { mac, network, addresses: mine.map((c) => c.address).sort() };
+  });
+  const instance: Instance = { name, uuid, interfaces, source, architecture, metadataXml };
+  return held.map(({ address, mac, expiresAt }) => {
+    return { instance, address, mac, expiresAt: expiresAt === Infinity ? undefined : expiresAt };
+  });
 }

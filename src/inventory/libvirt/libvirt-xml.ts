@@ -7,6 +7,7 @@
 import { SaxesParser } from "saxes";
 import { isUuid, normaliseMac } from "../../config/values.js";
 import { canonicalAddress } from "../../util/address.js";
+import type { Lease } from "./leases.js";
 
 /** Raised for a reply that is not the XML document expected. */
 export class LibvirtXmlError extends Error {
@@ -25,11 +26,8 @@ export interface DomainInfo {
   readonly metadataXml?: string | undefined;
 }
 
-/** A static DHCP reservation, `<host mac=… ip=…>`; the address in canonical form. */
-export interface Reservation {
-  readonly mac: string;
-  readonly address: string;
-}
+/** A static DHCP reservation, `<host mac=… ip=…>`: a lease without end. */
+export type Reservation = Pick<Lease, "mac" | "address">;
 
 /** A network: its bridge (libvirt names the lease status file after it) and reservations. */
 export interface NetworkInfo {

@@ -18,7 +18,7 @@ export class Reconciler {
   private readonly asking = new Set<string>();
   /** Domains to read, by UUID, those someone waits for first: while any is, a load runs. */
   private queue = new Map<string, DomainRef>();
-  /** Running domains by UUID (stopped ones are never served, so never kept); UUIDs by name. */
+  /** Running domains by UUID; UUIDs by name. */
   private readonly domains = new Map<string, DomainInfo>();
   private readonly uuids = new Map<string, string>();
   private networks = new Map<string, NetworkState>();
@@ -44,9 +44,8 @@ export class Reconciler {
   start(sink: InventorySink): Promise<void> {
     this.sink = sink;
     this.marks.add("all");
-    const loaded = new Promise<void>((resolve) => (this.loaded = resolve));
     this.loop = this.run();
-    return loaded;
+    return new Promise((resolve) => (this.loaded = resolve));
   }
 
   async stop(): Promise<void> {
@@ -63,9 +62,9 @@ export class Reconciler {
   }
 
   /**
-   * Unknown clients asked from `addresses`: resolves after a pass that read them. While libvirt
-   * is away it resolves at once and brings the next try forward, once per backoff step (every
-   * request doing so would undo the backoff).
+   * Unknown clients asked from `addresses`: resolves after a pass that read them, or at once
+   * while libvirt is away (bringing the next try forward once per step: every request doing so
+   * would undo the backoff).
    */
   look(addresses: readonly string[]): Promise<void> {
     if (this.down || this.stopped) {
@@ -83,8 +82,9 @@ export class Reconciler {
     const { backoff, watch, observe } = this.options;
     let delay = backoff.initialMs;
     while (!this.stopped) {
-      const idle = this.marks.size + this.queue.size === 0;
-      if (idle && (await this.sleep(this.viewAt - Date.now(), false))) this.marks.add("view");
+      if (this.marks.size + this.queue.size === 0)
+        await this.sleep(this.viewAt - Date.now(), false);
+      if (Date.now() >= this.viewAt) this.marks.add("view");
       const waiters = this.waiting.splice(0);
       const started = performance.now();
       const ok = this.stopped || (await this.pass().then(() => true, this.failed));
@@ -101,7 +101,6 @@ export class Reconciler {
     this.loaded?.();
   }
 
-  /** Reads what is marked (one batch of a load at most), applies it, publishes the view. */
   private async pass(): Promise<void> {
     const ctx = this.options;
     // A load in progress ends before the next one begins, or a listing (it lists them all).
@@ -188,7 +187,7 @@ export class Reconciler {
     return owners.filter((uuid) => !this.domains.has(uuid)).map((uuid) => [uuid, { uuid }]);
   }
 
-  /** Builds the view and hands it to the inventory; a failure is reported and tried again. */
+  /** Builds the view and hands it to the inventory. */
   private publish(): void {
     const { id: source, faults, uri, backoff } = this.options;
     const now = Date.now();
@@ -202,7 +201,6 @@ export class Reconciler {
       faults.clearAllBut("conflict:", new Set(view.conflicts.map((c) => `conflict:${c.address}`)));
       this.sink?.publish(source, view.identities);
       faults.clear("publish");
-      // The index refuses an expired lease by itself; publishing again tells listeners (DNS).
       this.viewAt = Infinity;
       for (const { expiresAt = Infinity } of view.identities)
         this.viewAt = Math.min(this.viewAt, expiresAt + 1);
@@ -212,7 +210,6 @@ export class Reconciler {
     }
   }
 
-  /** A pass failed: its virsh ends, what was queued is dropped, a load follows the backoff. */
   private readonly failed = (error: unknown): false => {
     if (this.stopped) return false;
     const message = error instanceof Error ? error.message : String(error);
