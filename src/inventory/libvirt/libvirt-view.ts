@@ -60,27 +60,29 @@ export function buildView(input: ViewInput): View {
     const all: Lease[] = [...info.reservations, ...currentLeases(leases, input.now)];
     for (const { mac, address, expiresAt = Infinity } of all) {
       const list = holds.has(address) ? holds.get(address) : [];
-      const hold = (domain: DomainInfo) => ({ domain, network, mac, address, expiresAt });
-      const claims = owners(portKey(network, mac))?.map(hold);
-      holds.set(address, list && claims && [...list, ...claims]);
+      const domains = list && owners(portKey(network, mac));
+      holds.set(address, domains && list);
+      for (const domain of domains ?? []) list?.push({ domain, network, mac, address, expiresAt });
     }
   }
   const held = new Map<DomainInfo, Claim[]>();
   const conflicts: Array<{ address: string; claimants: string[] }> = [];
-  for (const [address, claims = []] of holds) {
-    const domains = [...new Set(claims.map((c) => c.domain))];
-    const [first] = claims;
-    if (domains.length > 1)
-      conflicts.push({ address, claimants: domains.map((d) => d.name).sort() });
-    else if (first !== undefined) {
-      const expiresAt = Math.max(...claims.map((c) => c.expiresAt));
-      held.set(first.domain, [...(held.get(first.domain) ?? []), { ...first, expiresAt }]);
+  for (const [address, [first, ...more] = []] of holds) {
+    if (first === undefined) continue;
+    const others = more.filter((c) => c.domain !== first.domain);
+    if (others.length > 0) {
+      const names = new Set([first, ...others].map((c) => c.domain.name));
+      conflicts.push({ address, claimants: [...names].sort() });
+      continue;
     }
+    for (const { expiresAt } of more) first.expiresAt = Math.max(first.expiresAt, expiresAt);
+    const list = held.get(first.domain);
+    if (list === undefined) held.set(first.domain, [first]);
+    else list.push(first);
   }
   conflicts.sort((a, b) => a.address.localeCompare(b.address));
-  const identities = [...held].flatMap(([domain, list]) =>
-    identitiesOf(input.source, domain, list),
-  );
+  const identities: Identity[] = [];
+  for (const [domain, list] of held) identities.push(...identitiesOf(input.source, domain, list));
   return { identities, conflicts };
 }
 
@@ -97,8 +99,9 @@ function ownersOf(input: ViewInput): (key: string) => DomainInfo[] | undefined {
     byUuid.set(domain.uuid, domain);
     for (const { network, mac } of domain.interfaces) {
       if (network === undefined || !input.networks.has(network)) continue;
-      const list = running.get(portKey(network, mac)) ?? [];
-      if (!list.includes(domain)) running.set(portKey(network, mac), [...list, domain]);
+      const list = running.get(portKey(network, mac));
+      if (list === undefined) running.set(portKey(network, mac), [domain]);
+      else if (!list.includes(domain)) list.push(domain);
     }
   }
   const { ports } = input;
