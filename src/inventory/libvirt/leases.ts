@@ -20,14 +20,10 @@ const VIRSH_ROW =
 
 /** Reads `virsh net-dhcp-leases NET`; virsh runs with TZ=UTC (spawn-virsh.ts). */
 export function parseVirshLeases(output: string): Lease[] {
-  const leases: Lease[] = [];
-  for (const line of output.split("\n")) {
-    const row = VIRSH_ROW.exec(line);
-    if (!row) continue;
-    const [, y, mo, d, h, mi, s, macText, ip] = row;
-    pushLease(leases, macText, ip, Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!) / 1000);
-  }
-  return leases;
+  return leasesOf(output.split("\n"), (line) => {
+    const [, y, mo, d, h, mi, s, mac, ip] = VIRSH_ROW.exec(line) ?? [];
+    return [mac, ip, Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!) / 1000];
+  });
 }
 
 /**
@@ -35,13 +31,10 @@ export function parseVirshLeases(output: string): Lease[] {
  * (0 = never). IPv6 lines (`expiry iaid ip …`) and the `duid` line carry no MAC and are skipped.
  */
 export function parseDnsmasqLeases(text: string): Lease[] {
-  const leases: Lease[] = [];
-  for (const line of text.split("\n")) {
-    const [expiry, mac, ip] = line.trim().split(/\s+/);
-    if (expiry === undefined || !/^\d+$/.test(expiry)) continue;
-    pushLease(leases, mac, ip, Number(expiry));
-  }
-  return leases;
+  return leasesOf(text.split("\n"), (line) => {
+    const [expiry = "", mac, ip] = line.trim().split(/\s+/);
+    return [mac, ip, /^\d+$/.test(expiry) ? Number(expiry) : Number.NaN];
+  });
 }
 
 /**
@@ -50,25 +43,23 @@ export function parseDnsmasqLeases(text: string): Lease[] {
  * an empty file (a network without leases yet) is no leases.
  */
 export function parseLeaseStatus(text: string): Lease[] {
-  if (text.trim() === "") return [];
-  const parsed: unknown = JSON.parse(text);
+  const parsed: unknown = text.trim() === "" ? [] : JSON.parse(text);
   if (!Array.isArray(parsed)) throw new SyntaxError("lease status is not a JSON list");
-  const leases: Lease[] = [];
-  const str = (value: unknown) => (typeof value === "string" ? value : undefined);
-  for (const entry of parsed as unknown[]) {
-    if (typeof entry !== "object" || entry === null) continue;
-    const field = (key: string) => (entry as Record<string, unknown>)[key];
-    const expiry = field("expiry-time");
-    const seconds = typeof expiry === "number" ? expiry : Number(str(expiry) ?? Number.NaN);
-    pushLease(leases, str(field("mac-address")), str(field("ip-address")), seconds);
-  }
-  return leases;
+  return leasesOf(parsed as unknown[], (entry) => {
+    const fields = Object(entry) as Record<string, unknown>;
+    const expiry = fields["expiry-time"];
+    const seconds = ["number", "string"].includes(typeof expiry) ? Number(expiry) : Number.NaN;
+    return [fields["mac-address"], fields["ip-address"], seconds];
+  });
 }
 
-/** Adds a lease when MAC, address and expiry (seconds, 0 = never) are all usable. */
-function pushLease(leases: Lease[], macText = "", ip = "", seconds: number): void {
-  const mac = normaliseMac(macText);
-  const address = canonicalAddress(ip);
-  if (mac === undefined || address === undefined || !Number.isFinite(seconds)) return;
-  leases.push({ mac, address, expiresAt: seconds <= 0 ? undefined : seconds * 1000 });
+/** The leases of `rows` whose MAC, address and expiry (seconds, 0 = never) are all usable. */
+function leasesOf<T>(rows: readonly T[], fields: (row: T) => [unknown, unknown, number]) {
+  return rows.flatMap((row): Lease[] => {
+    const [macText, ip, seconds] = fields(row);
+    const mac = typeof macText === "string" ? normaliseMac(macText) : undefined;
+    const address = typeof ip === "string" ? canonicalAddress(ip) : undefined;
+    if (mac === undefined || address === undefined || !Number.isFinite(seconds)) return [];
+    return [{ mac, address, expiresAt: seconds <= 0 ? undefined : seconds * 1000 }];
+  });
 }

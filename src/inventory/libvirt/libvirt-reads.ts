@@ -1,7 +1,7 @@
 /**
  * The reads of the loop (reconciler.ts), answered as data. A fault about one object (a domain,
- * a network, its leases, a lease file) is raised and what was known of it kept; a lost
- * connection is thrown for the loop.
+ * a network, its leases or ports, a lease file) is raised and what was known of it kept: KEPT.
+ * A lost connection is thrown for the loop.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -14,9 +14,6 @@ import { LibvirtXmlError, parseDomainXml, parseNetworkXml, parsePortXml } from "
 import type { DomainInfo } from "./libvirt-xml.js";
 import { virshArg, type VirshReply } from "./virsh-framing.js";
 import type { VirshSession } from "./virsh-session.js";
-
-/** libvirt answered a command with an error about what it named. */
-class LibvirtCommandError extends Error {}
 
 /** What a read needs: `networks` and `baseDir` are dnsmasq.net_name and dnsmasq.base_dir. */
 export interface ReadContext {
@@ -33,11 +30,8 @@ export interface DomainRef {
   readonly name?: string;
 }
 
-/** A read about one object failed (an error reply, bad XML): what was known of it stays. */
+/** A read about one object failed (an error reply, bad XML). */
 export const KEPT = Symbol("kept");
-
-const aboutOneObject = (error: unknown): error is Error =>
-  error instanceof LibvirtCommandError || error instanceof LibvirtXmlError;
 
 // The wording of virsh 9 and of older and newer releases for an object that does not exist.
 const NO_DOMAIN = /failed to get domain|domain not found|no domain with matching/i;
@@ -47,12 +41,11 @@ const UNSUPPORTED = /not supported/i;
 const UNREACHABLE =
   /reconnect to the hypervisor|failed to connect|client socket is closed|cannot recv data|end of file while reading|no connection driver/i;
 
-/** A command's output; undefined when its error matches `absent`; throws otherwise. */
-async function output(ctx: ReadContext, command: string, ...absent: RegExp[]) {
-  return check(command, await ctx.session.run(command), absent);
-}
+/** libvirt answered a command with an error about what it named. */
+class LibvirtCommandError extends Error {}
 
-function check(command: string, { errors, output }: VirshReply, absent: readonly RegExp[]) {
+/** A reply's output; undefined when an error says its object is `absent`; throws otherwise. */
+function output({ errors, output }: VirshReply, command: string, ...absent: RegExp[]) {
   if (errors.length === 0) return output;
   const message = `"${command}": ${errors.join("; ")}`;
   if (errors.some((e) => UNREACHABLE.test(e))) throw new Error(message);
@@ -60,22 +53,37 @@ function check(command: string, { errors, output }: VirshReply, absent: readonly
   throw new LibvirtCommandError(message);
 }
 
-/** Runs a read about one object under fault `key`, raised or cleared; KEPT when it failed. */
-async function attempt<T>(ctx: ReadContext, key: string, what: string, read: () => Promise<T>) {
+/** Runs `command`; what it says is told by output() when called (within settle). */
+async function ask(ctx: ReadContext, command: string, ...absent: RegExp[]) {
+  const reply = await ctx.session.run(command);
+  return () => output(reply, command, ...absent);
+}
+
+/**
+ * Every read about one object: `text` parsed (undefined for an absent object) and fault `key`
+ * cleared, or KEPT and the fault raised (none without a key; `what` names the object).
+ */
+function settle<T>(
+  ctx: ReadContext,
+  [key, what]: readonly [string | undefined, string],
+  text: () => string | undefined,
+  parse: (text: string) => T,
+): T | undefined | typeof KEPT {
   try {
-    const result = await read();
-    ctx.faults.clear(key);
+    const found = text();
+    const result = found === undefined ? undefined : parse(found);
+    if (key !== undefined) ctx.faults.clear(key);
     return result;
   } catch (error) {
-    if (!aboutOneObject(error)) throw error;
-    ctx.faults.raise(key, `${what} on ${ctx.uri}: ${error.message}`);
+    if (!(error instanceof LibvirtCommandError || error instanceof LibvirtXmlError)) throw error;
+    if (key !== undefined) ctx.faults.raise(key, `${what} on ${ctx.uri}: ${error.message}`);
     return KEPT;
   }
 }
 
-/** The running domains (stopped ones are never served, so never read): "UUID NAME" lines. */
+/** The running domains, from "UUID NAME" lines. */
 export async function runningDomains(ctx: ReadContext): Promise<Array<Required<DomainRef>>> {
-  return ((await output(ctx, "list --uuid --name")) ?? "").split("\n").flatMap((line) => {
+  return ((await ask(ctx, "list --uuid --name"))() ?? "").split("\n").flatMap((line) => {
     const [uuid = "", ...name] = line.trim().split(" ");
     return isUuid(uuid) ? [{ uuid, name: name.join(" ") }] : [];
   });
@@ -83,10 +91,7 @@ export async function runningDomains(ctx: ReadContext): Promise<Array<Required<D
 
 type DomainRead = readonly [DomainRef, DomainInfo | undefined | typeof KEPT];
 
-/**
- * Domains sent to virsh as one runAll (one pair of markers). A batch is sent as several at once,
- * each parsed as it comes: node parses one while virsh answers the next.
- */
+/** Domains sent to virsh as one runAll (one pair of markers); a batch is several at once. */
 const CHUNK = 32;
 
 /**
@@ -100,36 +105,27 @@ export async function readDomains(
   ctx: ReadContext,
   refs: readonly DomainRef[],
 ): Promise<DomainRead[]> {
-  const byName = refs.map(({ name }) => (name === undefined ? undefined : virshArg(name)));
-  const commands = refs.map(({ uuid }, i) => (byName[i] ?? uuid) && `dumpxml ${byName[i] ?? uuid}`);
   const chunks: Array<Promise<DomainRead[]>> = [];
   for (let i = 0; i < refs.length; i += CHUNK)
-    chunks.push(readChunk(ctx, refs.slice(i, i + CHUNK), commands.slice(i, i + CHUNK)));
+    chunks.push(readChunk(ctx, refs.slice(i, i + CHUNK)));
   return (await Promise.all(chunks)).flat();
 }
 
-async function readChunk(
-  ctx: ReadContext,
-  refs: readonly DomainRef[],
-  commands: ReadonlyArray<string | undefined>,
-): Promise<DomainRead[]> {
+async function readChunk(ctx: ReadContext, refs: readonly DomainRef[]): Promise<DomainRead[]> {
+  const commands = refs.map(({ uuid, name = "" }) => {
+    const arg = virshArg(name) ?? uuid;
+    return arg && `dumpxml ${arg}`;
+  });
   const replies = await ctx.session.runAll(commands.filter((c) => c !== undefined));
   let next = 0;
   return refs.map((ref, i): DomainRead => {
     const command = commands[i];
     if (command === undefined) return [ref, KEPT];
-    try {
-      const xml = check(command, replies[next++]!, [NO_DOMAIN]);
-      const info = xml === undefined ? undefined : parseDomainXml(xml);
-      ctx.faults.clear(`domain:${info?.uuid ?? ref.uuid}`);
-      return [ref, info];
-    } catch (error) {
-      if (!aboutOneObject(error)) throw error;
-      const { uuid } = ref;
-      if (uuid)
-        ctx.faults.raise(`domain:${uuid}`, `domain ${uuid} on ${ctx.uri}: ${error.message}`);
-      return [ref, KEPT];
-    }
+    const reply = replies[next++]!;
+    const subject = [ref.uuid && `domain:${ref.uuid}`, `domain ${ref.uuid}`] as const;
+    const info = settle(ctx, subject, () => output(reply, command, NO_DOMAIN), parseDomainXml);
+    if (typeof info === "object") ctx.faults.clear(`domain:${info.uuid}`);
+    return [ref, info];
   });
 }
 
@@ -147,26 +143,20 @@ export async function readNetworks(ctx: ReadContext, previous: ReadonlyMap<strin
 async function readNetwork(ctx: ReadContext, name: string, previous: NetworkState | undefined) {
   const ref = virshArg(name);
   if (ref === undefined) return undefined;
-  const [info, leases] = await Promise.all([
-    attempt(ctx, `network:${name}`, `network ${name}`, async () => {
-      const xml = await output(ctx, `net-dumpxml ${ref}`, NO_NETWORK);
-      return xml === undefined ? undefined : parseNetworkXml(xml);
-    }),
+  const [xml, table] = await Promise.all([
+    ask(ctx, `net-dumpxml ${ref}`, NO_NETWORK),
     // None from a driver that keeps none (the test driver): reservations and lease files then.
-    attempt(ctx, `leases:${name}`, `leases of ${name}`, async () =>
-      parseVirshLeases(
-        (await output(ctx, `net-dhcp-leases ${ref}`, UNSUPPORTED, NO_NETWORK)) ?? "",
-      ),
-    ),
+    ask(ctx, `net-dhcp-leases ${ref}`, UNSUPPORTED, NO_NETWORK),
   ]);
+  const info = settle(ctx, [`network:${name}`, `network ${name}`], xml, parseNetworkXml);
+  const leases = settle(ctx, [`leases:${name}`, `leases of ${name}`], table, parseVirshLeases);
   if (info === KEPT) return previous;
   // Missing on one of several hosts is normal; missing everywhere is the "networks" fault.
   const missing = `network ${name} not found on ${ctx.uri}`;
   if (info === undefined) return void ctx.faults.raise(`network:${name}`, missing, false);
-  const known = leases === KEPT ? (previous?.leases ?? []) : leases;
+  const known = leases === KEPT ? (previous?.leases ?? []) : (leases ?? []);
   return { info, leases: [...known, ...(await readLeaseFiles(ctx, name, info.bridge))] };
 }
-
 /**
  * dnsmasq's <net>.leases and libvirt's <bridge>.status under base_dir, for a local libvirt
  * only (a remote host's are not here). A missing file is no leases.
@@ -176,23 +166,22 @@ async function readLeaseFiles(ctx: ReadContext, network: string, bridge: string 
   // Names come from the config and from libvirt; neither may lead out of base_dir.
   const names = [`${network}.leases`, ...(bridge === undefined ? [] : [`${bridge}.status`])];
   const safe = names.filter((name) => !name.includes("/") && !name.startsWith("."));
-  const found = await Promise.all(
-    safe.map(async (name) => {
-      const file = join(ctx.baseDir, name);
-      try {
-        const text = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) =>
-          e.code === "ENOENT" ? "" : Promise.reject(e),
-        );
-        ctx.faults.clear(`lease-file:${file}`);
-        return name.endsWith(".status") ? parseLeaseStatus(text) : parseDnsmasqLeases(text);
-      } catch (error) {
-        const message = `lease file ${file}: ${(error as Error).message}`;
-        ctx.faults.raise(`lease-file:${file}`, message, false);
-        return [];
-      }
-    }),
-  );
-  return found.flat();
+  const found = safe.map(async (name) => {
+    const file = join(ctx.baseDir, name);
+    try {
+      const text = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) =>
+        e.code === "ENOENT" ? "" : Promise.reject(e),
+      );
+      const leases = name.endsWith(".status") ? parseLeaseStatus(text) : parseDnsmasqLeases(text);
+      ctx.faults.clear(`lease-file:${file}`);
+      return leases;
+    } catch (error) {
+      const message = `lease file ${file}: ${(error as Error).message}`;
+      ctx.faults.raise(`lease-file:${file}`, message, false);
+      return [];
+    }
+  });
+  return (await Promise.all(found)).flat();
 }
 
 /**
@@ -203,16 +192,19 @@ export async function readPorts(ctx: ReadContext, networks: Iterable<string>) {
   const ports = new Map<string, string[]>();
   for (const name of networks) {
     const ref = virshArg(name) ?? "";
-    const list = await attempt(ctx, `ports:${name}`, `ports of ${name}`, async () => {
-      const ids = await output(ctx, `net-port-list ${ref} --uuid`, UNSUPPORTED, NO_NETWORK);
-      const ports = ids?.split("\n").filter((line) => isUuid(line.trim()));
-      const read = async (id: string) =>
-        (await output(ctx, `net-port-dumpxml ${ref} ${id.trim()}`)) ?? "";
-      return ports && Promise.all(ports.map(async (id) => parsePortXml(await read(id))));
-    });
-    if (list === KEPT) return undefined;
-    if (list === undefined) return null;
-    for (const { mac, owner } of list)
+    const command = `net-port-list ${ref} --uuid`;
+    const list = await ctx.session.run(command);
+    const ids = list.output.split("\n").filter((line) => isUuid(line.trim()));
+    const each = await Promise.all(
+      ids.map((id) => ask(ctx, `net-port-dumpxml ${ref} ${id.trim()}`)),
+    );
+    const listed = () => output(list, command, UNSUPPORTED, NO_NETWORK);
+    const found = settle(ctx, [`ports:${name}`, `ports of ${name}`], listed, () =>
+      each.map((port) => parsePortXml(port() ?? "")),
+    );
+    if (found === KEPT) return undefined;
+    if (found === undefined) return null;
+    for (const { mac, owner } of found)
       ports.set(portKey(name, mac), [...(ports.get(portKey(name, mac)) ?? []), owner]);
   }
   return ports;

@@ -17,10 +17,11 @@
  * those someone waits for first, all sent to virsh at once in runAll chunks of 32 (one pair of
  * markers each: virsh-session.ts), each parsed as it comes, so that node parses one while virsh
  * answers the next. It applies each read, builds the whole view (libvirt-view.ts), publishes it
- * if it differs, and sleeps until the next mark. Events and asking clients wait behind one
- * batch of a load at most (256 dumpxml, about 0.1 s). A read of a domain an event named
- * meanwhile is not applied (the next pass reads it again): with a single writer a stale read
- * never overwrites a newer one, so no stamps are needed.
+ * if it differs, and sleeps until the next mark or the end of a lease (the index refuses an
+ * expired lease by itself; publishing again tells listeners: DNS). Events and asking clients
+ * wait behind one batch of a load at most (256 dumpxml, about 0.1 s). A read of a domain an
+ * event named meanwhile is not applied (the next pass reads it again): with a single writer a
+ * stale read never overwrites a newer one, so no stamps are needed.
  *
  * During the first load on a real libvirtd, an asking guest is answered as soon as its own
  * domain is read: its address gives a MAC (lease or reservation), libvirt's network ports the
@@ -80,27 +81,26 @@ export class LibvirtSource implements InstanceSource {
   private readonly faults: Faults;
   private readonly session: VirshSession;
   private readonly loop: Reconciler;
-  private readonly backoff: Backoff;
+  private readonly options: LibvirtSourceOptions & { backoff: Backoff };
   private readonly timers: NodeJS.Timeout[] = [];
   private watcher: FSWatcher | undefined;
   private settling: NodeJS.Timeout | undefined;
   private stopEvents: (() => Promise<void>) | undefined;
   private stopped = false;
 
-  constructor(private readonly options: LibvirtSourceOptions) {
+  constructor(options: LibvirtSourceOptions) {
     const id = (this.id = `libvirt ${options.uri}`);
+    this.options = { ...options, backoff: options.backoff ?? RETRY_BACKOFF };
     this.log = options.log.child({ source: id });
     const faults = (this.faults = new Faults(this.log));
     const session = (this.session = new VirshSession(options));
-    const backoff = (this.backoff = options.backoff ?? RETRY_BACKOFF);
-    this.loop = new Reconciler({ ...options, id, session, faults, backoff });
+    this.loop = new Reconciler({ ...this.options, id, session, faults });
   }
 
   async start(sink: InventorySink): Promise<void> {
     if (this.options.watch) {
       this.stopEvents = startEventFeed({
         ...this.options,
-        backoff: this.backoff,
         onEvent: (event) => this.onEvent(event),
         onUp: (kind, resumed) => this.onStreamUp(kind, resumed),
         onDown: (kind, reason) => {

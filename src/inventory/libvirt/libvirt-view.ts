@@ -14,8 +14,7 @@ export interface NetworkState {
 
 /**
  * Everything one connection knows; `source` is Instance.source of what it serves. `ports`,
- * while the first load runs: the UUIDs of the domains plugged into each network with each MAC
- * (`portKey`); only an address all of whose possible owners are read is decided then.
+ * during the first load: the UUIDs of the domains plugged in with each MAC (by `portKey`).
  */
 interface ViewInput {
   readonly source: string;
@@ -32,13 +31,7 @@ interface View {
 }
 
 /** One domain's hold on one address; `expiresAt` is Infinity for a reservation. */
-interface Claim {
-  readonly domain: DomainInfo;
-  readonly network: string;
-  readonly mac: string;
-  readonly address: string;
-  expiresAt: number;
-}
+type Claim = Lease & { readonly domain: DomainInfo; readonly network: string; expiresAt: number };
 
 /** The key of a MAC on a network, in `ViewInput.ports`. */
 export const portKey = (network: string, mac: string) => `${network} ${mac}`;
@@ -61,47 +54,42 @@ export function portKeysOf(networks: ViewInput["networks"], addresses: ReadonlyS
  */
 export function buildView(input: ViewInput): View {
   const owners = ownersOf(input);
-  const claims = new Map<string, Claim[]>();
-  const contested = new Map<string, Set<string>>();
-  const undecided = new Set<string>();
-  const contest = (address: string, by: DomainInfo[]) =>
-    contested.set(address, new Set([...(contested.get(address) ?? []), ...by.map((d) => d.name)]));
-  const claim = (network: string, mac: string, address: string, expiresAt: number) => {
-    const candidates = owners(portKey(network, mac));
-    if (candidates === undefined) return void undecided.add(address);
-    if (candidates.length > 1) return void contest(address, candidates);
-    const [domain] = candidates;
-    if (domain === undefined) return;
-    const list = claims.get(address) ?? [];
-    const earlier = list.find((c) => c.domain === domain);
-    if (earlier) earlier.expiresAt = Math.max(earlier.expiresAt, expiresAt);
-    else claims.set(address, [...list, { domain, network, mac, address, expiresAt }]);
-  };
-  for (const [name, state] of input.networks) {
-    for (const r of state.info.reservations) claim(name, r.mac, r.address, Infinity);
-    for (const l of currentLeases(state.leases, input.now))
-      claim(name, l.mac, l.address, l.expiresAt ?? Infinity);
+  // Each address with every hold a domain may have on it; undefined once one cannot be told.
+  const holds = new Map<string, Claim[] | undefined>();
+  for (const [network, { info, leases }] of input.networks) {
+    const all: Lease[] = [...info.reservations, ...currentLeases(leases, input.now)];
+    for (const { mac, address, expiresAt = Infinity } of all) {
+      const list = holds.has(address) ? holds.get(address) : [];
+      const domains = list && owners(portKey(network, mac));
+      holds.set(address, domains && list);
+      for (const domain of domains ?? []) list?.push({ domain, network, mac, address, expiresAt });
+    }
   }
   const held = new Map<DomainInfo, Claim[]>();
-  for (const [address, list] of claims) {
-    const [domain, ...more] = list.map((c) => c.domain) as [DomainInfo, ...DomainInfo[]];
-    if (undecided.has(address)) continue;
-    if (more.length > 0 || contested.has(address)) contest(address, [domain, ...more]);
-    else held.set(domain, [...(held.get(domain) ?? []), ...list]);
+  const conflicts: Array<{ address: string; claimants: string[] }> = [];
+  for (const [address, [first, ...more] = []] of holds) {
+    if (first === undefined) continue;
+    const others = more.filter((c) => c.domain !== first.domain);
+    if (others.length > 0) {
+      const names = new Set([first, ...others].map((c) => c.domain.name));
+      conflicts.push({ address, claimants: [...names].sort() });
+      continue;
+    }
+    for (const { expiresAt } of more) first.expiresAt = Math.max(first.expiresAt, expiresAt);
+    const list = held.get(first.domain);
+    if (list === undefined) held.set(first.domain, [first]);
+    else list.push(first);
   }
-  const conflicts = [...contested]
-    .filter(([address]) => !undecided.has(address))
-    .map(([address, names]) => ({ address, claimants: [...names].sort() }))
-    .sort((a, b) => a.address.localeCompare(b.address));
-  const identities = [...held].flatMap(([domain, list]) =>
-    identitiesOf(input.source, domain, list),
-  );
+  conflicts.sort((a, b) => a.address.localeCompare(b.address));
+  const identities: Identity[] = [];
+  for (const [domain, list] of held) identities.push(...identitiesOf(input.source, domain, list));
   return { identities, conflicts };
 }
 
 /**
- * The running domains that may own a MAC on a network; undefined when that cannot be told yet
- * (a port's domain not read so far, or no port known while the first load runs).
+ * The running domains that may own a MAC on a network (by `portKey`). During the first load,
+ * by libvirt's ports: a MAC without a port is no running domain's, and one whose domain is not
+ * read yet is undefined (cannot be told yet).
  */
 function ownersOf(input: ViewInput): (key: string) => DomainInfo[] | undefined {
   const running = new Map<string, DomainInfo[]>();
@@ -111,14 +99,13 @@ function ownersOf(input: ViewInput): (key: string) => DomainInfo[] | undefined {
     byUuid.set(domain.uuid, domain);
     for (const { network, mac } of domain.interfaces) {
       if (network === undefined || !input.networks.has(network)) continue;
-      const list = running.get(portKey(network, mac)) ?? [];
-      if (!list.includes(domain)) running.set(portKey(network, mac), [...list, domain]);
+      const list = running.get(portKey(network, mac));
+      if (list === undefined) running.set(portKey(network, mac), [domain]);
+      else if (!list.includes(domain)) list.push(domain);
     }
   }
   const { ports } = input;
   if (!ports) return (key) => running.get(key) ?? [];
-  // A MAC without a port is no running domain's; a port whose domain is not read yet decides
-  // nothing.
   return (key) => {
     const owners = (ports.get(key) ?? []).map((uuid) => byUuid.get(uuid));
     return owners.every((d) => d !== undefined) ? owners : undefined;
@@ -126,25 +113,13 @@ function ownersOf(input: ViewInput): (key: string) => DomainInfo[] | undefined {
 }
 
 function identitiesOf(source: string, domain: DomainInfo, held: readonly Claim[]): Identity[] {
-  const instance: Instance = {
-    name: domain.name,
-    uuid: domain.uuid,
-    interfaces: domain.interfaces.map(({ mac, network }) => ({
-      mac,
-      network,
-      addresses: held
-        .filter((c) => c.mac === mac && c.network === network)
-        .map((c) => c.address)
-        .sort(),
-    })),
-    source,
-    architecture: domain.architecture,
-    metadataXml: domain.metadataXml,
-  };
-  return held.map(({ address, mac, expiresAt }) => ({
-    instance,
-    address,
-    mac,
-    expiresAt: expiresAt === Infinity ? undefined : expiresAt,
-  }));
+  const { name, uuid, architecture, metadataXml } = domain;
+  const interfaces = domain.interfaces.map(({ mac, network }) => {
+    const mine = held.filter((c) => c.mac === mac && c.network === network);
+    return { mac, network, addresses: mine.map((c) => c.address).sort() };
+  });
+  const instance: Instance = { name, uuid, interfaces, source, architecture, metadataXml };
+  return held.map(({ address, mac, expiresAt }) => {
+    return { instance, address, mac, expiresAt: expiresAt === Infinity ? undefined : expiresAt };
+  });
 }

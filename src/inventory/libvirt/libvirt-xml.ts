@@ -7,6 +7,7 @@
 import { SaxesParser } from "saxes";
 import { isUuid, normaliseMac } from "../../config/values.js";
 import { canonicalAddress } from "../../util/address.js";
+import type { Lease } from "./leases.js";
 
 /** Raised for a reply that is not the XML document expected. */
 export class LibvirtXmlError extends Error {
@@ -25,11 +26,8 @@ export interface DomainInfo {
   readonly metadataXml?: string | undefined;
 }
 
-/** A static DHCP reservation, `<host mac=… ip=…>`; the address in canonical form. */
-export interface Reservation {
-  readonly mac: string;
-  readonly address: string;
-}
+/** A static DHCP reservation, `<host mac=… ip=…>`: a lease without end. */
+export type Reservation = Pick<Lease, "mac" | "address">;
 
 /** A network: its bridge (libvirt names the lease status file after it) and reservations. */
 export interface NetworkInfo {
@@ -39,6 +37,8 @@ export interface NetworkInfo {
 }
 
 type Attributes = Readonly<Record<string, string | undefined>>;
+/** Told each element's path ("domain/os/type") and attributes; may return where its text goes. */
+type Visit = (path: string, attributes: Attributes) => ((text: string) => void) | undefined;
 
 /** A copy of `text` that does not keep the whole reply alive (V8 slices by reference). */
 function own<T extends string | undefined>(text: T): T {
@@ -46,35 +46,28 @@ function own<T extends string | undefined>(text: T): T {
 }
 
 /**
- * Reads the `root` element of `xml` (what precedes it is skipped): `open` gets each element's
- * path ("domain/os/type") and attributes, except inside `raw`, whose content is returned as
- * XML text; `text` holds the text of each element named in `texts`. Throws LibvirtXmlError.
+ * Reads the `root` element of `xml` (what precedes it is skipped), telling `visit` of each
+ * element but those inside `raw`, whose content is returned as XML text. Throws LibvirtXmlError.
  */
-function readXml(
-  xml: string,
-  root: string,
-  open: (path: string, attributes: Attributes) => void,
-  texts: readonly string[],
-  raw?: string,
-): { text: Partial<Record<string, string>>; raw?: string } {
+function readXml(xml: string, root: string, visit: Visit, raw?: string): string | undefined {
   const start = xml.indexOf(`<${root}`);
   if (start < 0) throw new LibvirtXmlError(`no <${root}> element in the reply`);
   const doc = xml.slice(start);
   const parser = new SaxesParser({ position: true });
-  const read: { text: Record<string, string>; raw?: string } = { text: {} };
-  let [path, rawFrom] = ["", -1];
+  let [path, rawFrom, content] = ["", -1, undefined as string | undefined];
+  let text: ((text: string) => void) | undefined;
   parser.on("opentag", (tag) => {
     path = path === "" ? tag.name : `${path}/${tag.name}`;
+    text = undefined;
     if (rawFrom >= 0) return;
     if (path === raw) rawFrom = parser.position;
-    else open(path, tag.attributes as Attributes);
+    else text = visit(path, tag.attributes as Attributes);
   });
-  parser.on("text", (content) => {
-    if (rawFrom < 0 && texts.includes(path)) read.text[path] = (read.text[path] ?? "") + content;
-  });
+  parser.on("text", (content) => text?.(content));
   parser.on("closetag", (tag) => {
+    text = undefined;
     if (path === raw) {
-      read.raw = doc.slice(rawFrom, parser.position - `</${tag.name}>`.length);
+      content = doc.slice(rawFrom, parser.position - `</${tag.name}>`.length);
       rawFrom = -1;
     }
     path = path.slice(0, Math.max(0, path.lastIndexOf("/")));
@@ -84,28 +77,30 @@ function readXml(
   } catch (error) {
     throw new LibvirtXmlError(`malformed XML: ${(error as Error).message}`);
   }
-  return read;
+  return content;
 }
 
 /** Reads `virsh dumpxml` output; throws LibvirtXmlError when it is not a usable domain. */
 export function parseDomainXml(xml: string): DomainInfo {
   let id: string | undefined, architecture: string | undefined;
+  let [name, uuid] = ["", ""];
   const found: Array<Partial<Record<"type" | "mac" | "network", string>>> = [];
-  const { text, raw: metadata } = readXml(
+  const metadata = readXml(
     xml,
     "domain",
     (path, a) => {
+      if (path === "domain/name") return (text) => void (name += text);
+      if (path === "domain/uuid") return (text) => void (uuid += text);
       if (path === "domain") id = a["id"];
       else if (path === "domain/os/type") architecture = a["arch"];
       else if (path === "domain/devices/interface") found.push({ type: a["type"] });
       else if (path === "domain/devices/interface/mac") found.at(-1)!.mac = a["address"];
       else if (path === "domain/devices/interface/source") found.at(-1)!.network = a["network"];
+      return undefined;
     },
-    ["domain/name", "domain/uuid"],
     "domain/metadata",
   );
-  const name = text["domain/name"];
-  const uuid = (text["domain/uuid"] ?? "").trim().toLowerCase();
+  uuid = uuid.trim().toLowerCase();
   if (!name) throw new LibvirtXmlError("domain without a <name>");
   if (!isUuid(uuid)) throw new LibvirtXmlError(`domain ${name}: bad <uuid>`);
   // libvirt fills in a MAC for every interface it accepts; one without is not ours to match.
@@ -128,36 +123,31 @@ export function parseDomainXml(xml: string): DomainInfo {
 
 /** Reads `virsh net-dumpxml` output; throws LibvirtXmlError when it is not a network. */
 export function parseNetworkXml(xml: string): NetworkInfo {
-  let bridge: string | undefined;
+  let [name, bridge] = ["", undefined as string | undefined];
   const reservations: Reservation[] = [];
-  const { text } = readXml(
-    xml,
-    "network",
-    (path, a) => {
-      if (path === "network/bridge") bridge = a["name"];
-      if (path !== "network/ip/dhcp/host") return;
-      // IPv6 reservations name a DUID or host name, not a MAC: nothing to match a domain by.
-      const mac = normaliseMac(a["mac"] ?? "");
-      const address = canonicalAddress(a["ip"] ?? "");
-      if (mac && address) reservations.push({ mac: own(mac), address: own(address) });
-    },
-    ["network/name"],
-  );
-  const name = text["network/name"];
+  readXml(xml, "network", (path, a) => {
+    if (path === "network/name") return (text) => void (name += text);
+    if (path === "network/bridge") bridge = a["name"];
+    if (path !== "network/ip/dhcp/host") return undefined;
+    // IPv6 reservations name a DUID or host name, not a MAC: nothing to match a domain by.
+    const mac = normaliseMac(a["mac"] ?? "");
+    const address = canonicalAddress(a["ip"] ?? "");
+    if (mac && address) reservations.push({ mac: own(mac), address: own(address) });
+    return undefined;
+  });
   if (!name) throw new LibvirtXmlError("network without a <name>");
   return { name: own(name), bridge: own(bridge), reservations };
 }
 
 /** Reads `virsh net-port-dumpxml` output: the MAC plugged in and the UUID of its domain. */
 export function parsePortXml(xml: string): { mac: string; owner: string } {
-  let mac: string | undefined;
-  const { text } = readXml(
-    xml,
-    "networkport",
-    (path, a) => void (path === "networkport/mac" && (mac = normaliseMac(a["address"] ?? ""))),
-    ["networkport/owner/uuid"],
-  );
-  const owner = (text["networkport/owner/uuid"] ?? "").trim().toLowerCase();
+  let [mac, owner] = [undefined as string | undefined, ""];
+  readXml(xml, "networkport", (path, a) => {
+    if (path === "networkport/owner/uuid") return (text) => void (owner += text);
+    if (path === "networkport/mac") mac = normaliseMac(a["address"] ?? "");
+    return undefined;
+  });
+  owner = owner.trim().toLowerCase();
   if (mac === undefined || !isUuid(owner)) throw new LibvirtXmlError("a port without MAC or owner");
   return { mac, owner };
 }

@@ -16,9 +16,9 @@ export class Reconciler {
   /** What to read again: "all", "list" (running domains), "networks", "view", "domain NAME". */
   private readonly marks = new Set<string>();
   private readonly asking = new Set<string>();
-  /** Domains to read, by UUID: those someone waits for first, then those of a load. */
+  /** Domains to read, by UUID, those someone waits for first: while any is, a load runs. */
   private queue = new Map<string, DomainRef>();
-  /** Running domains by UUID (stopped ones are never served, so never kept); UUIDs by name. */
+  /** Running domains by UUID; UUIDs by name. */
   private readonly domains = new Map<string, DomainInfo>();
   private readonly uuids = new Map<string, string>();
   private networks = new Map<string, NetworkState>();
@@ -26,14 +26,14 @@ export class Reconciler {
   private ports: Map<string, string[]> | undefined | null;
   /** Every running domain has been read since start-up. */
   private complete = false;
-  private loading = false;
+  /** The last pass failed: the loop backs off; `hurried`: an early try was made meanwhile. */
   private down = false;
   private hurried = false;
   private stopped = false;
-  private delay = 0;
+  /** When the view must be built again: a lease ends, or a publication is tried again. */
+  private viewAt = Infinity;
   private waiting: Array<() => void> = [];
   private wake: ((timedOut?: boolean) => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
   private sink: InventorySink | undefined;
   private loop: Promise<void> | undefined;
   private loaded: (() => void) | undefined;
@@ -43,16 +43,13 @@ export class Reconciler {
   /** Starts the loop with a full load; resolves when that load has ended or failed. */
   start(sink: InventorySink): Promise<void> {
     this.sink = sink;
-    this.delay = this.options.backoff.initialMs;
     this.marks.add("all");
-    const loaded = new Promise<void>((resolve) => (this.loaded = resolve));
     this.loop = this.run();
-    return loaded;
+    return new Promise((resolve) => (this.loaded = resolve));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
     this.options.session.abort("stopping");
     this.wake?.();
     await this.loop;
@@ -65,49 +62,54 @@ export class Reconciler {
   }
 
   /**
-   * Unknown clients asked from `addresses`: resolves after a pass that read them. While libvirt
-   * is away it resolves at once and brings the next try forward, once per backoff step (every
-   * request doing so would undo the backoff).
+   * Unknown clients asked from `addresses`: resolves after a pass that read them, or at once
+   * while libvirt is away (bringing the next try forward once per step: every request doing so
+   * would undo the backoff).
    */
   look(addresses: readonly string[]): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.down) {
+    if (this.down || this.stopped) {
       if (!this.hurried) this.wake?.();
       this.hurried = true;
       return Promise.resolve();
     }
     addresses.forEach((address) => this.asking.add(address));
-    this.mark("networks");
-    this.mark("list");
+    this.marks.add("networks").add("list");
+    this.wake?.();
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   private async run(): Promise<void> {
+    const { backoff, watch, observe } = this.options;
+    let delay = backoff.initialMs;
     while (!this.stopped) {
-      if (this.marks.size + this.queue.size === 0) await this.sleep();
+      if (this.marks.size + this.queue.size === 0)
+        await this.sleep(this.viewAt - Date.now(), false);
+      if (Date.now() >= this.viewAt) this.marks.add("view");
       const waiters = this.waiting.splice(0);
       const started = performance.now();
       const ok = this.stopped || (await this.pass().then(() => true, this.failed));
-      this.options.observe?.((performance.now() - started) / 1000, ok);
+      observe?.((performance.now() - started) / 1000, ok);
       waiters.forEach((resolve) => resolve());
-      if (!this.options.watch && (this.down || this.complete)) break;
+      if (!watch && (this.down || this.complete)) break;
+      // The backoff is over once a load has ended (see pass).
+      if (!this.down && this.queue.size === 0) delay = backoff.initialMs;
       if (!this.down || this.stopped) continue;
       // Only a step that ran its full time allows the next early try (see look).
-      if (await this.sleep(this.delay)) this.hurried = false;
-      this.delay = Math.min(this.delay * 2, this.options.backoff.maxMs);
+      if (await this.sleep(delay)) this.hurried = false;
+      delay = Math.min(delay * 2, backoff.maxMs);
     }
     this.loaded?.();
   }
 
-  /** Reads what is marked (one batch of a load at most), applies it, publishes the view. */
   private async pass(): Promise<void> {
     const ctx = this.options;
     // A load in progress ends before the next one begins, or a listing (it lists them all).
-    const load = this.marks.has("all") && !this.loading;
-    const marks = [...this.marks].filter((m) => !this.loading || (m !== "all" && m !== "list"));
+    const loading = this.queue.size > 0;
+    const marks = [...this.marks].filter((m) => !loading || (m !== "all" && m !== "list"));
     marks.forEach((mark) => this.marks.delete(mark));
+    const load = marks.includes("all");
     let changed = marks.includes("view");
-    if (marks.includes("networks") || load) {
+    if (load || marks.includes("networks")) {
       const next = await readNetworks(ctx, this.networks);
       changed ||= JSON.stringify([...next]) !== JSON.stringify([...this.networks]);
       this.networks = next;
@@ -118,37 +120,30 @@ export class Reconciler {
       ctx.faults.clearAllBut("domain:", new Set(running.map((d) => `domain:${d.uuid}`)));
       for (const uuid of this.domains.keys())
         if (!listed.has(uuid)) changed = this.forget(uuid) || changed;
-      // A load reads them all (after those someone waits for); a listing those not known yet.
-      const known = (uuid: string) => this.domains.has(uuid) || this.queue.has(uuid);
-      const add = running.filter((r) => load || !known(r.uuid)).map((r) => [r.uuid, r] as const);
-      this.queue = new Map(load ? [...this.queue, ...add] : [...add, ...this.queue]);
-      this.loading ||= load;
+      // A load reads them all, a listing those not known yet (nothing is queued: see above).
+      const add = running.filter((r) => load || !this.domains.has(r.uuid));
+      this.queue = new Map(add.map((r) => [r.uuid, r]));
     }
-    const owners = (await this.owners(new Set(this.asking))).map(
-      (uuid) => [uuid, { uuid }] as const,
-    );
+    const owners = await this.owners();
     // First, as queued already (a Map keeps the first place of a key, and its last value).
     if (owners.length > 0) this.queue = new Map([...owners, ...this.queue]);
-    this.asking.clear();
     // Events name domains: known ones are read by UUID, others by name.
     const named = marks.flatMap((m) => (m.startsWith("domain ") ? [m.slice(7)] : []));
     const refs = named.map((name): DomainRef => ({ uuid: this.uuids.get(name), name }));
     for (const [uuid, ref] of this.queue) {
-      if (refs.length >= named.length + (this.options.batch ?? 256)) break;
+      if (refs.length >= named.length + (ctx.batch ?? 256)) break;
       refs.push(ref);
       this.queue.delete(uuid);
     }
     for (const [ref, info] of await readDomains(ctx, refs))
       changed = this.apply(ref, info) || changed;
-    if (this.loading && this.queue.size === 0) {
-      // The view is whole and current again: only now is a fault over, and the backoff too.
+    if (this.queue.size === 0) {
+      // The view is whole and current again: only now is a fault over.
       changed ||= !this.complete;
-      this.loading = false;
       this.complete = true;
       this.ports = undefined;
       this.loaded?.();
       ctx.faults.clear("connection");
-      this.delay = ctx.backoff.initialMs;
     }
     this.down = false;
     if (changed && (this.complete || this.ports)) this.publish();
@@ -181,18 +176,20 @@ export class Reconciler {
     return true;
   }
 
-  /** The domains not read yet owning these addresses, by libvirt's ports (first load). */
-  private async owners(addresses: ReadonlySet<string>): Promise<string[]> {
-    if (this.complete || this.ports === null || addresses.size === 0) return [];
-    const keys = portKeysOf(this.networks, addresses);
+  /** The domains not read yet owning the asking addresses, by libvirt's ports (first load). */
+  private async owners(): Promise<Array<[string, DomainRef]>> {
+    const asking = new Set(this.asking);
+    this.asking.clear();
+    if (this.complete || this.ports === null || asking.size === 0) return [];
+    const keys = portKeysOf(this.networks, asking);
     if (keys.length > 0) this.ports ??= await readPorts(this.options, this.networks.keys());
     const owners = keys.flatMap((key) => this.ports?.get(key) ?? []);
-    return owners.filter((uuid) => !this.domains.has(uuid));
+    return owners.filter((uuid) => !this.domains.has(uuid)).map((uuid) => [uuid, { uuid }]);
   }
 
-  /** Builds the view and hands it to the inventory; a failure is reported and tried again. */
+  /** Builds the view and hands it to the inventory. */
   private publish(): void {
-    const { id: source, faults, uri } = this.options;
+    const { id: source, faults, uri, backoff } = this.options;
     const now = Date.now();
     try {
       const { networks, ports } = this;
@@ -204,23 +201,15 @@ export class Reconciler {
       faults.clearAllBut("conflict:", new Set(view.conflicts.map((c) => `conflict:${c.address}`)));
       this.sink?.publish(source, view.identities);
       faults.clear("publish");
-      // The index refuses an expired lease by itself; publishing again tells listeners (DNS).
-      let next = Infinity;
-      for (const { expiresAt = Infinity } of view.identities) next = Math.min(next, expiresAt);
-      if (next !== Infinity) this.viewIn(next - now + 1);
+      this.viewAt = Infinity;
+      for (const { expiresAt = Infinity } of view.identities)
+        this.viewAt = Math.min(this.viewAt, expiresAt + 1);
     } catch (error) {
       faults.raise("publish", `cannot publish the view of ${uri}: ${(error as Error).message}`);
-      this.viewIn(this.options.backoff.initialMs);
+      this.viewAt = now + backoff.initialMs;
     }
   }
 
-  private viewIn(ms: number): void {
-    if (!this.options.watch || this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.mark("view"), Math.min(ms, 2 ** 31 - 1)).unref();
-  }
-
-  /** A pass failed: its virsh ends, what was queued is dropped, a load follows the backoff. */
   private readonly failed = (error: unknown): false => {
     if (this.stopped) return false;
     const message = error instanceof Error ? error.message : String(error);
@@ -228,18 +217,19 @@ export class Reconciler {
     faults.raise("connection", `cannot read libvirt at ${uri}: ${message}`);
     session.abort(message);
     this.down = true;
-    this.loading = false;
     [this.marks, this.asking, this.queue].forEach((marks) => marks.clear());
     this.marks.add("all");
     this.loaded?.();
     return false;
   };
 
-  /** Waits until woken, or `ms` passed; true when the time ran out. */
-  private sleep(ms?: number): Promise<boolean> {
+  /** Waits until woken, or `ms` passed (held: keeps the process alive); true when it ran out. */
+  private sleep(ms: number, hold = true): Promise<boolean> {
     if (this.stopped) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const timer = ms === undefined ? undefined : setTimeout(() => this.wake?.(true), ms);
+      const wait = Math.min(Math.max(ms, 0), 2 ** 31 - 1);
+      const timer = ms === Infinity ? undefined : setTimeout(() => this.wake?.(true), wait);
+      if (!hold) timer?.unref();
       this.wake = (timedOut = false) => {
         clearTimeout(timer);
         this.wake = undefined;
