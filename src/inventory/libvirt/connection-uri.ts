@@ -1,5 +1,3 @@
-/** What a libvirt connection URI tells about where libvirt runs. */
-
 /**
  * True when libvirt runs on this machine (no host in the URI), so the lease files under
  * dnsmasq.base_dir are its own: a remote host's MACs must not be paired with our addresses.

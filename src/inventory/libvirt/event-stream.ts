@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { isTestDriver } from "./connection-uri.js";
 import { parseEventLine, type LibvirtEvent } from "./events.js";
-import { onVirshEnd, spawnVirsh, stopVirsh } from "./spawn-virsh.js";
+import { spawnVirsh, stopVirsh } from "./spawn-virsh.js";
 
 /** Delays between restarts: doubling from the first to the last, back to the first once up. */
 export interface Backoff {
@@ -49,19 +49,24 @@ export function startEventFeed(options: EventFeedOptions): () => Promise<void> {
 
 /** Keeps one `virsh … --loop` running; returns what stops it. */
 function eventStream(kind: EventKind, options: EventFeedOptions): () => Promise<void> {
-  const { virsh, uri, backoff } = options;
+  const { backoff } = options;
   const command = COMMANDS[kind];
   let [delay, wasUp, stopped] = [backoff.initialMs, false, false];
   let child: ChildProcessWithoutNullStreams | undefined;
   let restart: NodeJS.Timeout | undefined;
   const start = () => {
     const ready = randomBytes(6).toString("hex");
-    const running = (child = spawnVirsh(virsh, uri));
-    let [up, ended, errors] = [false, false, ""];
+    let [up, errors] = [false, ""];
+    const running = (child = spawnVirsh(options, { pendingErrors: () => errors }, (ran, reason) => {
+      if (stopped) return;
+      child = undefined;
+      options.onDown(kind, ran ? `"virsh ${command}" ended ${reason}` : reason);
+      restart = setTimeout(start, delay);
+      delay = Math.min(delay * 2, backoff.maxMs);
+    }));
     running.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       errors = (errors + chunk).slice(-2000);
     });
-    running.stdin.on("error", () => {});
     running.stdin.end(`echo 'MDS''${ready}'\n${command}\n`);
     createInterface({ input: running.stdout }).on("line", (line) => {
       const event = parseEventLine(line);
@@ -72,20 +77,11 @@ function eventStream(kind: EventKind, options: EventFeedOptions): () => Promise<
       options.onUp(kind, wasUp);
       wasUp = true;
     });
-    onVirshEnd(running, virsh, { pendingErrors: () => errors }, (ran, reason) => {
-      if (ended || stopped) return;
-      ended = true;
-      child = undefined;
-      options.onDown(kind, ran ? `"virsh ${command}" ended ${reason}` : reason);
-      restart = setTimeout(start, delay);
-      delay = Math.min(delay * 2, backoff.maxMs);
-    });
   };
   start();
   return async () => {
     stopped = true;
     clearTimeout(restart);
-    const last = child;
-    if (last !== undefined) await stopVirsh(last, () => last.kill("SIGTERM"));
+    if (child !== undefined) await stopVirsh(child, "SIGTERM");
   };
 }

@@ -1,6 +1,4 @@
-/** The lines `virsh event --loop` and `virsh net-event --loop` print, and what they mean here. */
-
-/** One event as virsh prints it: event 'TYPE' for domain|network 'NAME': DETAIL */
+/** An event line of `virsh [net-]event --loop`: event 'TYPE' for domain|network 'NAME': DETAIL */
 export interface LibvirtEvent {
   readonly object: "domain" | "network";
   readonly type: string;
@@ -24,9 +22,8 @@ const DOMAIN_REREAD = new Set(["device-added", "device-removed", "metadata-chang
 const LIFECYCLE_REREAD = new Set(["Defined", "Undefined", "Started", "Stopped"]);
 
 /**
- * True when an event may change what mdserver serves: its domain (or network) is read again.
- * Suspended, Resumed, Shutdown, PMSuspended, Crashed, reboots, balloon or block jobs leave a
- * domain as it is.
+ * True when an event may change what mdserver serves (its domain or network is read again):
+ * not Suspended, Resumed, Shutdown, PMSuspended, Crashed, reboots, balloon or block jobs.
  */
 export function eventMatters(event: LibvirtEvent): boolean {
   if (event.type !== "lifecycle") return event.object === "domain" && DOMAIN_REREAD.has(event.type);

@@ -1,10 +1,9 @@
+import type { Logger } from "../../log/logger.js";
+
 /**
  * A source's faults, each logged once when it appears and once when it clears. Degrading ones
  * make the source degraded; others (an address two guests claim) are only worth telling.
  */
-import type { Logger } from "../../log/logger.js";
-
-/** The faults of one source (see the module comment). */
 export class Faults {
   private readonly active = new Map<string, { message: string; degrading: boolean }>();
 
@@ -13,12 +12,8 @@ export class Faults {
   /** Records a fault under `key`; logs it only if that key was not already faulty. */
   raise(key: string, message: string, degrading = true): void {
     const known = this.active.get(key);
-    if (known !== undefined) {
-      known.message = message;
-      return;
-    }
-    this.active.set(key, { message, degrading });
-    this.log.warn({ fault: key, degrading }, message);
+    this.active.set(key, { message, degrading: known?.degrading ?? degrading });
+    if (known === undefined) this.log.warn({ fault: key, degrading }, message);
   }
 
   /** Clears the fault under `key`, logging the recovery if there was one. */
@@ -35,6 +30,7 @@ export class Faults {
       if (key.startsWith(prefix) && !keep.has(key)) this.clear(key);
   }
 
+  /** True while the fault under `key` lasts. */
   has(key: string): boolean {
     return this.active.has(key);
   }

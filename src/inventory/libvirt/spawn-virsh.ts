@@ -17,53 +17,52 @@ export function virshEnv(): NodeJS.ProcessEnv {
 /** Every virsh started and not yet exited. */
 const live = new Set<ChildProcessWithoutNullStreams>();
 let deathSignal: boolean | undefined;
-const killLive = () => live.forEach((child) => child.kill("SIGKILL"));
 
-/** Starts `virsh -q -r -c URI` (quiet, read-only) with pipes on stdin, stdout and stderr. */
-export function spawnVirsh(virsh: string, uri: string): ChildProcessWithoutNullStreams {
-  const args = ["-q", "-r", "-c", uri];
+/**
+ * Starts `virsh -q -r -c URI` (quiet; read-only unless `readWrite`) with pipes on stdin, stdout
+ * and stderr. `ended` is told once how it ended: `ran` false when it could not be run at all,
+ * else its status or signal and the errors it printed that belong to nothing else (see virshEnd).
+ */
+export function spawnVirsh(
+  options: { readonly virsh: string; readonly uri: string; readonly readWrite?: boolean },
+  stderr: { pendingErrors(): string },
+  ended: (ran: boolean, reason: string) => void,
+): ChildProcessWithoutNullStreams {
+  const { virsh, uri } = options;
+  const args = ["-q", ...(options.readWrite ? [] : ["-r"]), "-c", uri];
   const pdeathsig = ["--pdeathsig", "KILL", "--"];
-  deathSignal ??= spawnSync("setpriv", [...pdeathsig, "true"], { stdio: "ignore" }).status === 0;
+  if (deathSignal === undefined) {
+    deathSignal = spawnSync("setpriv", [...pdeathsig, "true"], { stdio: "ignore" }).status === 0;
+    process.on("exit", () => live.forEach((child) => child.kill("SIGKILL")));
+  }
   const child = deathSignal
     ? spawn("setpriv", [...pdeathsig, virsh, ...args], { env: virshEnv() })
     : spawn(virsh, args, { env: virshEnv() });
-  if (live.size === 0) process.on("exit", killLive);
   live.add(child);
-  const forget = () => {
-    live.delete(child);
-    if (live.size === 0) process.off("exit", killLive);
+  let told = false;
+  const tell = (ran: boolean, reason: string) => {
+    if (!told) ended(ran, reason);
+    told = true;
   };
-  child.once("exit", forget);
-  // A virsh that could not be started: "exit" may not follow.
-  child.once("error", forget);
+  child.on("error", (error) => tell(false, `cannot run ${virsh}: ${error.message}`));
+  child.on("close", (code, signal) => {
+    live.delete(child);
+    const { ran, reason } = virshEnd(virsh, code, signal, stderr.pendingErrors());
+    tell(ran, reason);
+  });
+  // A write after virsh died fails with EPIPE; its end is told above.
+  child.stdin.on("error", () => {});
   return child;
 }
 
-/**
- * Tells `end` how a virsh ended: `ran` false when it could not be run at all (the reason is
- * then "cannot run VIRSH: WHY"), else its status or signal and the errors it printed on stderr
- * (`stderr.pendingErrors()`), e.g. "(1): failed to connect to the hypervisor". May tell twice.
- */
-export function onVirshEnd(
-  child: ChildProcessWithoutNullStreams,
-  virsh: string,
-  stderr: { pendingErrors(): string },
-  end: (ran: boolean, reason: string) => void,
-): void {
-  child.on("error", (error) => end(false, `cannot run ${virsh}: ${error.message}`));
-  child.on("close", (code, signal) => {
-    const { ran, reason } = virshEnd(virsh, code, signal, stderr.pendingErrors());
-    end(ran, reason);
-  });
-}
-
-/** Ends a virsh: `ask` it to, and kill it if it has not exited within a second. */
-export async function stopVirsh(child: ChildProcessWithoutNullStreams, ask: () => void) {
+/** Ends a virsh: its input (or `signal`) asks it to; killed if it has not exited in a second. */
+export async function stopVirsh(child: ChildProcessWithoutNullStreams, signal?: "SIGTERM") {
   if (child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
     const force = setTimeout(() => child.kill("SIGKILL"), 1000);
     child.once("close", () => resolve(clearTimeout(force)));
-    ask();
+    if (signal === undefined) child.stdin.end();
+    else child.kill(signal);
   });
 }
 

@@ -5,33 +5,25 @@
  * readline's echo of the command line never contains it. Prompt and echoes are stripped.
  */
 
-/** The prompts virsh shows: read-only connections get "virsh > ", read-write "virsh # ". */
-const PROMPTS = ["virsh > ", "virsh # "] as const;
-
 /** A command's stdout (prompt and echo removed) and errors ("error: …" lines, unprefixed). */
 export interface VirshReply {
   readonly output: string;
   readonly errors: readonly string[];
 }
 
-// virsh reports a lost connection when it notices, between commands: it belongs to no command.
-const DISCONNECTED = /^Disconnected from .* due to /;
+// virsh's prompt ("virsh # " when read-write). One inside an output cannot be taken for one:
+// XML escapes ">", and every output ends with a newline.
+const PROMPT = /^virsh [>#] /;
+// A lost connection is reported when virsh notices, between commands: no command's error.
+const ERROR_LINE = /^error: (?!Disconnected from .* due to )(.*)\n/gm;
 
-/**
- * Text from one of virsh's pipes, kept in the chunks it came in until a marker is found: each
- * chunk is searched once and joined once (not the whole buffer on every chunk).
- */
+/** One of virsh's pipes, in the chunks it came in: each is searched once, all joined once. */
 class Incoming {
-  /** What has not been taken. */
   parts: string[] = [];
   private scanned = 0;
   private offset = 0;
   private carry = "";
   private found = -1;
-
-  push(chunk: string): void {
-    this.parts.push(chunk);
-  }
 
   /** Where `marker` starts (only ever the oldest marker not cut yet is looked for); -1. */
   find(marker: string): number {
@@ -56,85 +48,59 @@ class Incoming {
 
 /** Buffers one virsh's stdout and stderr and cuts them into replies. */
 export class VirshFramer {
-  private readonly out = new Incoming();
-  private readonly err = new Incoming();
+  private readonly pipes = { stdout: new Incoming(), stderr: new Incoming() };
 
   constructor(private readonly tag: string) {}
 
   /** The text to write to virsh's stdin for command number `seq`. */
   script(seq: number, command: string): string {
-    return `${command}\n${this.echo(seq, true)}\n${this.echo(seq, false)}\n`;
+    const mark = `'${this.tag}'':${seq}:'`;
+    return `${command}\necho --err ${mark}\necho ${mark}\n`;
   }
 
-  pushStdout(chunk: string): void {
-    this.out.push(chunk);
-  }
-
-  pushStderr(chunk: string): void {
-    this.err.push(chunk);
+  /** Adds what virsh wrote on one of its pipes. */
+  push(pipe: "stdout" | "stderr", chunk: string): void {
+    this.pipes[pipe].parts.push(chunk);
   }
 
   /** Whatever stderr holds that belongs to no reply yet (why virsh exited, say). */
   pendingErrors(): string {
-    return this.err.parts.join("").trim();
-  }
-
-  /** The reply to command `seq` (the oldest not yet taken), once both its markers are in. */
-  take(seq: number, command: string): VirshReply | undefined {
-    const mark = `${this.tag}:${seq}:`;
-    const outAt = this.out.find(mark);
-    const errAt = this.err.find(`${mark}\n`);
-    if (outAt < 0 || errAt < 0) return undefined;
-    const output = this.strip(this.out.cut(outAt, mark.length), seq, command);
-    // The marker's own line ("error: MARK") is not an error.
-    const errText = this.err.cut(errAt, mark.length + 1);
-    const errors = errText
-      .slice(0, errText.lastIndexOf("\n") + 1)
-      .split("\n")
-      .flatMap((line) => (line.startsWith("error: ") ? [line.slice("error: ".length)] : []))
-      .filter((line) => !DISCONNECTED.test(line));
-    return { output, errors };
-  }
-
-  private echo(seq: number, toStderr: boolean): string {
-    return `echo${toStderr ? " --err" : ""} '${this.tag}'':${seq}:'`;
+    return this.pipes.stderr.parts.join("").trim();
   }
 
   /**
-   * Removes the prompt and echoed command before the output and the echoed marker commands
-   * after it. Without readline's echo (a virsh built without it) only prompts surround it.
+   * The replies to command `seq` (the oldest not yet taken) once both its markers are in; of
+   * several, one without output may have failed (its errors are not told apart): undefined.
    */
-  private strip(segment: string, seq: number, command: string): string {
-    let text = segment;
-    const prompt = PROMPTS.find((p) => text.startsWith(p));
-    if (prompt !== undefined) text = text.slice(prompt.length);
-    if (text.startsWith(`${command}\n`)) text = text.slice(command.length + 1);
-    const tails = PROMPTS.flatMap((p) => [
-      `${p}${this.echo(seq, false)}\n`,
-      `${p}${this.echo(seq, true)}\n`,
-      p,
-    ]);
-    for (let round = 0; round < 2; round++) {
-      const tail = tails.find((t) => text.endsWith(t));
-      if (tail !== undefined) text = text.slice(0, -tail.length);
-    }
-    return text;
+  take(seq: number, commands: readonly string[]): Array<VirshReply | undefined> | undefined {
+    const { stdout, stderr } = this.pipes;
+    const mark = `${this.tag}:${seq}:`;
+    const [outAt, errAt] = [stdout.find(mark), stderr.find(`${mark}\n`)];
+    if (outAt < 0 || errAt < 0) return undefined;
+    // The marker's own line ("error: MARK\n") is cut off with it: not an error.
+    const errors = [...stderr.cut(errAt, mark.length + 1).matchAll(ERROR_LINE)].map((m) => m[1]!);
+    const outputs = cutOutputs(stdout.cut(outAt, mark.length), commands);
+    if (commands.length === 1) return [{ output: outputs?.[0] ?? "", errors }];
+    return commands.map((_, i) => (outputs?.[i] ? { output: outputs[i], errors: [] } : undefined));
   }
 }
 
 /**
- * Cuts the output of several commands sent as one (their lines joined, one pair of markers
- * after the last) into one output each, at the prompt virsh shows before reading each
- * command, which readline echoes with the command. Undefined when the output does not look
- * like that (a virsh without readline's echo). A prompt inside an output cannot be taken for
- * one: XML escapes ">", and every output ends with a newline.
+ * The outputs of commands sent as one (their lines joined): each is what follows readline's
+ * echo of it, up to the next prompt (the last: up to the marker commands' prompts). A virsh
+ * without readline echoes nothing: one output is then all between prompts, several unknown.
  */
-export function cutOutputs(output: string, commands: readonly string[]): string[] | undefined {
-  const parts = output.split(/(?<=\n)virsh > /);
+export function cutOutputs(segment: string, commands: readonly string[]): string[] | undefined {
+  const prompt = PROMPT.exec(segment)?.[0];
+  if (prompt === undefined) return undefined;
+  const end = segment.lastIndexOf(prompt, segment.lastIndexOf(prompt) - 1);
+  const body = segment.slice(prompt.length, end);
+  const parts = commands.length === 1 ? [body] : body.split(/(?<=\n)virsh [>#] /);
   if (parts.length !== commands.length) return undefined;
-  const outputs = parts.map((part, i) =>
-    part.startsWith(`${commands[i]}\n`) ? part.slice(commands[i]!.length + 1) : undefined,
-  );
+  const outputs = parts.map((part, i) => {
+    const echo = `${commands[i]}\n`;
+    return part.startsWith(echo) ? part.slice(echo.length) : parts.length === 1 ? part : undefined;
+  });
   return outputs.every((o) => o !== undefined) ? outputs : undefined;
 }
 

@@ -1,14 +1,14 @@
 /**
  * One long-lived interactive `virsh -r -c URI` fed commands on stdin: a virsh per command costs
  * 13–60 ms, a session answers a dumpxml in well under a millisecond. Commands are pipelined,
- * replies come back in order (virsh-framing.ts). Read-only (-r): mdserver only reads libvirt.
+ * replies come back in order (virsh-framing.ts). Read-only (-r) unless asked otherwise.
  * When virsh exits, cannot start, does not answer within the time-out, or is aborted, it is
  * killed and every command sent to it fails at once; the next command starts another.
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { onVirshEnd, spawnVirsh, stopVirsh } from "./spawn-virsh.js";
-import { cutOutputs, VirshFramer, type VirshReply } from "./virsh-framing.js";
+import { spawnVirsh, stopVirsh } from "./spawn-virsh.js";
+import { VirshFramer, type VirshReply } from "./virsh-framing.js";
 
 /** The session could not answer (as opposed to the command reporting an error). */
 export class VirshSessionError extends Error {
@@ -26,12 +26,14 @@ export interface VirshOptions {
   readonly virsh: string;
   readonly uri: string;
   readonly timeoutMs: number;
+  /** For setup's commands (virsh-shell.ts); mdserver itself only reads libvirt. */
+  readonly readWrite?: boolean;
 }
 
 interface Pending {
   readonly seq: number;
-  readonly command: string;
-  resolve(reply: VirshReply): void;
+  readonly commands: readonly string[];
+  resolve(replies: Array<VirshReply | undefined>): void;
   reject(error: Error): void;
 }
 
@@ -47,33 +49,27 @@ export class VirshSession {
   constructor(private readonly options: VirshOptions) {}
 
   /** Runs one command; resolves with its reply, errors included (see VirshSessionError). */
-  run(command: string): Promise<VirshReply> {
-    if (this.closed) return Promise.reject(new VirshSessionError("closed", "session closed"));
-    const child = this.child ?? this.start();
-    const seq = ++this.seq;
-    return new Promise<VirshReply>((resolve, reject) => {
-      this.pending.push({ seq, command, resolve, reject });
-      if (this.pending.length === 1) this.arm();
-      child.stdin.write(this.framer.script(seq, command));
-    });
+  async run(command: string): Promise<VirshReply> {
+    return (await this.runAll([command]))[0]!;
   }
 
   /**
-   * Runs many commands as one: no markers between them, as virsh spends about as long on
-   * each marker as on a dumpxml (its readline reads a byte per system call). Their outputs are
-   * cut at virsh's prompts. Errors cannot be told apart then: when the batch has any, every
-   * command without output (a dumpxml that failed prints none) is run again alone.
+   * Runs commands as one: no markers between them, as virsh spends about as long on each
+   * marker as on a dumpxml (its readline reads a byte per system call). Errors cannot be told
+   * apart then: every command of several without output (a dumpxml that failed prints none) is
+   * run again alone.
    */
   async runAll(commands: readonly string[]): Promise<VirshReply[]> {
-    if (commands.length < 2) return Promise.all(commands.map((c) => this.run(c)));
-    const batch = await this.run(commands.join("\n"));
-    const outputs = cutOutputs(batch.output, commands);
-    return Promise.all(
-      commands.map((command, i) => {
-        const output = outputs?.[i] ?? "";
-        return output === "" ? this.run(command) : { output, errors: [] };
-      }),
-    );
+    if (commands.length === 0) return [];
+    if (this.closed) throw new VirshSessionError("closed", "session closed");
+    const child = this.child ?? this.start();
+    const seq = ++this.seq;
+    const replies = await new Promise<Array<VirshReply | undefined>>((resolve, reject) => {
+      this.pending.push({ seq, commands, resolve, reject });
+      if (this.pending.length === 1) this.arm();
+      child.stdin.write(this.framer.script(seq, commands.join("\n")));
+    });
+    return Promise.all(replies.map((reply, i) => reply ?? this.run(commands[i]!)));
   }
 
   /** Kills virsh and fails what was sent to it. */
@@ -86,32 +82,28 @@ export class VirshSession {
     this.closed = true;
     const child = this.child;
     this.fail(new VirshSessionError("closed", "session closed"));
-    if (child !== undefined) await stopVirsh(child, () => child.stdin.end());
+    if (child !== undefined) await stopVirsh(child);
   }
 
   private start(): ChildProcessWithoutNullStreams {
-    const { virsh, uri } = this.options;
-    const child = (this.child = spawnVirsh(virsh, uri));
     const framer = (this.framer = new VirshFramer(`MDS${randomBytes(6).toString("hex")}`));
-    const out = (chunk: string) => this.drain(child, () => framer.pushStdout(chunk));
-    const err = (chunk: string) => this.drain(child, () => framer.pushStderr(chunk));
-    child.stdout.setEncoding("utf8").on("data", out);
-    child.stderr.setEncoding("utf8").on("data", err);
-    // A write after virsh died fails with EPIPE; the exit is handled below.
-    child.stdin.on("error", () => {});
-    onVirshEnd(child, virsh, framer, (ran, reason) => {
+    const child = spawnVirsh(this.options, framer, (ran, reason) => {
       const failure = ran ? "exited" : "spawn";
       this.fail(new VirshSessionError(failure, ran ? `virsh exited ${reason}` : reason), child);
     });
-    return child;
+    for (const pipe of ["stdout", "stderr"] as const) {
+      child[pipe].setEncoding("utf8").on("data", (chunk: string) => {
+        if (child === this.child) this.drain(pipe, chunk);
+      });
+    }
+    return (this.child = child);
   }
 
-  private drain(child: ChildProcessWithoutNullStreams, push: () => void): void {
-    push();
-    if (child !== this.child) return;
+  private drain(pipe: "stdout" | "stderr", chunk: string): void {
+    this.framer.push(pipe, chunk);
     const answered = this.pending.length;
     for (let head = this.pending[0]; head !== undefined; head = this.pending[0]) {
-      const reply = this.framer.take(head.seq, head.command);
+      const reply = this.framer.take(head.seq, head.commands);
       if (reply === undefined) break;
       this.pending.shift();
       head.resolve(reply);
@@ -122,15 +114,12 @@ export class VirshSession {
   /** (Re)starts the clock for the oldest command; the others wait behind it. */
   private arm(): void {
     clearTimeout(this.timer);
-    const head = this.pending[0];
-    if (head === undefined) return;
-    this.timer = setTimeout(() => {
-      const seconds = this.options.timeoutMs / 1000;
-      const [first, ...more] = head.command.split("\n");
-      const and = more.length > 0 ? ` (and ${more.length} more)` : "";
-      const message = `virsh did not answer "${first}"${and} within ${seconds} s`;
-      this.fail(new VirshSessionError("timeout", message));
-    }, this.options.timeoutMs);
+    const [first, ...more] = this.pending[0]?.commands ?? [];
+    if (first === undefined) return;
+    const { timeoutMs } = this.options;
+    const and = more.length > 0 ? ` (and ${more.length} more)` : "";
+    const error = `virsh did not answer "${first}"${and} within ${timeoutMs / 1000} s`;
+    this.timer = setTimeout(() => this.fail(new VirshSessionError("timeout", error)), timeoutMs);
   }
 
   private fail(error: VirshSessionError, child = this.child): void {
