@@ -12,17 +12,15 @@ import { parseDnsmasqLeases, parseLeaseStatus, parseVirshLeases } from "./leases
 import { portKey, type NetworkState } from "./libvirt-view.js";
 import { LibvirtXmlError, parseDomainXml, parseNetworkXml, parsePortXml } from "./libvirt-xml.js";
 import type { DomainInfo } from "./libvirt-xml.js";
+import type { LibvirtSourceOptions } from "./libvirt-source.js";
 import { virshArg, type VirshReply } from "./virsh-framing.js";
 import type { VirshSession } from "./virsh-session.js";
 
-/** What a read needs: `networks` and `baseDir` are dnsmasq.net_name and dnsmasq.base_dir. */
-export interface ReadContext {
-  readonly uri: string;
-  readonly networks: readonly string[];
-  readonly baseDir: string;
+/** What a read needs: the source's options, its virsh and its faults. */
+export type ReadContext = Pick<LibvirtSourceOptions, "uri" | "networks" | "baseDir"> & {
   readonly session: Pick<VirshSession, "run" | "runAll" | "abort">;
   readonly faults: Faults;
-}
+};
 
 /** A domain to read: by its UUID, or by its name (a shorter command: see runAll). */
 export interface DomainRef {

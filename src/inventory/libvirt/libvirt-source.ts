@@ -44,12 +44,8 @@ import { startEventFeed, type Backoff, type EventKind } from "./event-stream.js"
 import { eventMatters, type LibvirtEvent } from "./events.js";
 import { watch, type FSWatcher } from "node:fs";
 import { isLocalUri } from "./connection-uri.js";
-import { Faults } from "./faults.js";
 import { Reconciler } from "./reconciler.js";
-import { VirshSession } from "./virsh-session.js";
 
-/** Retries (and event-stream restarts) while libvirt is away. */
-const RETRY_BACKOFF: Backoff = { initialMs: 500, maxMs: 5000 };
 /** Lease-file changes gathered into one read: libvirt's helper rewrites a file by rename. */
 const LEASE_FILE_SETTLE_MS = 50;
 
@@ -67,6 +63,7 @@ export interface LibvirtSourceOptions {
   /** Follow events, watch lease files, retry and reload; off for a one-shot look (mdserver list). */
   readonly watch: boolean;
   readonly log: Logger;
+  /** Retries (and event-stream restarts) while libvirt is away; 0.5 s doubling to 5 s. */
   readonly backoff?: Backoff;
   /** Domains read per pass of a load (default 256): what an event or asking guest may wait behind. */
   readonly batch?: number;
@@ -74,30 +71,14 @@ export interface LibvirtSourceOptions {
   readonly observe?: ((seconds: number, ok: boolean) => void) | undefined;
 }
 
-/** The instances of one libvirt connection (see the module comment). */
-export class LibvirtSource implements InstanceSource {
-  readonly id: string;
-  private readonly log: Logger;
-  private readonly faults: Faults;
-  private readonly session: VirshSession;
-  private readonly loop: Reconciler;
-  private readonly options: LibvirtSourceOptions & { backoff: Backoff };
+/** The instances of one connection: the loop, marked by events, timers and lease files. */
+export class LibvirtSource extends Reconciler implements InstanceSource {
   private readonly timers: NodeJS.Timeout[] = [];
   private watcher: FSWatcher | undefined;
   private settling: NodeJS.Timeout | undefined;
   private stopEvents: (() => Promise<void>) | undefined;
-  private stopped = false;
 
-  constructor(options: LibvirtSourceOptions) {
-    const id = (this.id = `libvirt ${options.uri}`);
-    this.options = { ...options, backoff: options.backoff ?? RETRY_BACKOFF };
-    this.log = options.log.child({ source: id });
-    const faults = (this.faults = new Faults(this.log));
-    const session = (this.session = new VirshSession(options));
-    this.loop = new Reconciler({ ...this.options, id, session, faults });
-  }
-
-  async start(sink: InventorySink): Promise<void> {
+  override async start(sink: InventorySink): Promise<void> {
     if (this.options.watch) {
       this.stopEvents = startEventFeed({
         ...this.options,
@@ -109,24 +90,17 @@ export class LibvirtSource implements InstanceSource {
         },
       });
       const { refreshIntervalMs: full, leaseRefreshIntervalMs: leases = 0 } = this.options;
-      if (full > 0) this.every(full, () => this.loop.mark("all"));
-      if (leases > 0) this.every(leases, () => this.loop.mark("networks"));
+      if (full > 0) this.every(full, () => this.mark("all"));
+      if (leases > 0) this.every(leases, () => this.mark("networks"));
       this.watchLeaseFiles();
     }
-    await this.loop.start(sink);
+    await super.start(sink);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
+  override async stop(): Promise<void> {
     for (const timer of [...this.timers, this.settling]) clearTimeout(timer);
     this.watcher?.close();
-    await Promise.all([this.loop.stop(), this.stopEvents?.()]);
-    await this.session.close();
-  }
-
-  /** Unknown clients asked (from `addresses`): see Reconciler.look. */
-  refresh(addresses: readonly string[] = []): Promise<void> {
-    return this.loop.look(addresses);
+    await Promise.all([super.stop(), this.stopEvents?.()]);
   }
 
   health(): SourceHealth {
@@ -136,8 +110,8 @@ export class LibvirtSource implements InstanceSource {
 
   private onEvent(event: LibvirtEvent): void {
     if (!eventMatters(event)) return;
-    if (event.object === "domain") this.loop.mark(`domain ${event.name}`);
-    else if (this.options.networks.includes(event.name)) this.loop.mark("networks");
+    if (event.object === "domain") this.mark(`domain ${event.name}`);
+    else if (this.options.networks.includes(event.name)) this.mark("networks");
     else return;
     this.log.debug({ event }, "libvirt event");
   }
@@ -148,9 +122,9 @@ export class LibvirtSource implements InstanceSource {
     this.faults.clear(key);
     // Events sent while no stream listened are lost: look at everything again, now (libvirt
     // is back). The first time, only at what changed between the start-up load and the stream.
-    if (lost) this.loop.mark("all", true);
-    else if (kind === "domain") this.loop.mark("list");
-    else this.loop.mark("networks");
+    if (lost) this.mark("all", true);
+    else if (kind === "domain") this.mark("list");
+    else this.mark("networks");
   }
 
   /**
@@ -173,7 +147,7 @@ export class LibvirtSource implements InstanceSource {
         if (!name.endsWith(".status") && !networks.some((n) => name === `${n}.leases`)) return;
         this.settling ??= setTimeout(() => {
           this.settling = undefined;
-          this.loop.mark("networks");
+          this.mark("networks");
         }, LEASE_FILE_SETTLE_MS);
       });
       this.watcher.on("error", failed);

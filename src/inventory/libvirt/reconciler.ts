@@ -1,23 +1,32 @@
 /** The one loop of a connection and the state only it changes (see libvirt-source.ts). */
+import type { Logger } from "../../log/logger.js";
 import type { InventorySink } from "../source.js";
 import type { Backoff } from "./event-stream.js";
+import { Faults } from "./faults.js";
 import { KEPT, readDomains, readNetworks, readPorts, runningDomains } from "./libvirt-reads.js";
 import type { DomainRef, ReadContext } from "./libvirt-reads.js";
 import { buildView, portKeysOf, type NetworkState } from "./libvirt-view.js";
 import type { DomainInfo } from "./libvirt-xml.js";
 import type { LibvirtSourceOptions } from "./libvirt-source.js";
+import { VirshSession } from "./virsh-session.js";
 
-/** What the loop reads from and reports to; `id` is Instance.source of what it serves. */
-type ReconcilerOptions = ReadContext &
-  Pick<LibvirtSourceOptions, "watch" | "batch" | "observe"> & { id: string; backoff: Backoff };
+/** Retries (and event-stream restarts) while libvirt is away. */
+const RETRY_BACKOFF: Backoff = { initialMs: 500, maxMs: 5000 };
 
-/** The reconcile loop of one connection (see the module comment). */
+/** The reconcile loop of one connection (see the module comment); LibvirtSource wires it up. */
 export class Reconciler {
+  readonly id: string;
+  /** The faults behind health(), and the virsh every read goes through. */
+  readonly faults: Faults;
+  readonly session: VirshSession;
+  protected readonly log: Logger;
+  protected readonly options: LibvirtSourceOptions & ReadContext & { backoff: Backoff };
+  protected stopped = false;
   /** What to read again: "all", "list" (running domains), "networks", "view", "domain NAME". */
   private readonly marks = new Set<string>();
   private readonly asking = new Set<string>();
   /** Domains to read, by UUID, those someone waits for first: while any is, a load runs. */
-  private queue = new Map<string, DomainRef>();
+  private queue = new Map<string, DomainRef & { uuid: string }>();
   /** Running domains by UUID; UUIDs by name. */
   private readonly domains = new Map<string, DomainInfo>();
   private readonly uuids = new Map<string, string>();
@@ -29,7 +38,6 @@ export class Reconciler {
   /** The last pass failed: the loop backs off; `hurried`: an early try was made meanwhile. */
   private down = false;
   private hurried = false;
-  private stopped = false;
   /** When the view must be built again: a lease ends, or a publication is tried again. */
   private viewAt = Infinity;
   private waiting: Array<() => void> = [];
@@ -38,7 +46,13 @@ export class Reconciler {
   private loop: Promise<void> | undefined;
   private loaded: (() => void) | undefined;
 
-  constructor(private readonly options: ReconcilerOptions) {}
+  constructor(options: LibvirtSourceOptions) {
+    this.id = `libvirt ${options.uri}`;
+    this.log = options.log.child({ source: this.id });
+    const [faults, session] = [new Faults(this.log), new VirshSession(options)];
+    [this.faults, this.session] = [faults, session];
+    this.options = { ...options, backoff: options.backoff ?? RETRY_BACKOFF, faults, session };
+  }
 
   /** Starts the loop with a full load; resolves when that load has ended or failed. */
   start(sink: InventorySink): Promise<void> {
@@ -50,9 +64,10 @@ export class Reconciler {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.options.session.abort("stopping");
+    this.session.abort("stopping");
     this.wake?.();
     await this.loop;
+    await this.session.close();
   }
 
   /** Marks something to read again (see `marks`); with `now`, even during a backoff. */
@@ -66,7 +81,7 @@ export class Reconciler {
    * while libvirt is away (bringing the next try forward once per step: every request doing so
    * would undo the backoff).
    */
-  look(addresses: readonly string[]): Promise<void> {
+  refresh(addresses: readonly string[] = []): Promise<void> {
     if (this.down || this.stopped) {
       if (!this.hurried) this.wake?.();
       this.hurried = true;
@@ -116,10 +131,10 @@ export class Reconciler {
     }
     if (load || marks.includes("list")) {
       const running = await runningDomains(ctx);
-      const listed = new Set(running.map((d) => d.uuid));
-      ctx.faults.clearAllBut("domain:", new Set(running.map((d) => `domain:${d.uuid}`)));
+      const listed = new Set(running.map((d) => `domain:${d.uuid}`));
+      ctx.faults.clearAllBut("domain:", listed);
       for (const uuid of this.domains.keys())
-        if (!listed.has(uuid)) changed = this.forget(uuid) || changed;
+        if (!listed.has(`domain:${uuid}`)) changed = this.forget(uuid) || changed;
       // A load reads them all, a listing those not known yet (nothing is queued: see above).
       const add = running.filter((r) => load || !this.domains.has(r.uuid));
       this.queue = new Map(add.map((r) => [r.uuid, r]));
@@ -130,12 +145,9 @@ export class Reconciler {
     // Events name domains: known ones are read by UUID, others by name.
     const named = marks.flatMap((m) => (m.startsWith("domain ") ? [m.slice(7)] : []));
     const refs = named.map((name): DomainRef => ({ uuid: this.uuids.get(name), name }));
-    for (const [uuid, ref] of this.queue) {
-      if (refs.length >= named.length + (ctx.batch ?? 256)) break;
-      refs.push(ref);
-      this.queue.delete(uuid);
-    }
-    for (const [ref, info] of await readDomains(ctx, refs))
+    const batch = [...this.queue.values()].slice(0, ctx.batch ?? 256);
+    batch.forEach((ref) => this.queue.delete(ref.uuid));
+    for (const [ref, info] of await readDomains(ctx, [...refs, ...batch]))
       changed = this.apply(ref, info) || changed;
     if (this.queue.size === 0) {
       // The view is whole and current again: only now is a fault over.
@@ -177,7 +189,7 @@ export class Reconciler {
   }
 
   /** The domains not read yet owning the asking addresses, by libvirt's ports (first load). */
-  private async owners(): Promise<Array<[string, DomainRef]>> {
+  private async owners(): Promise<Array<[string, { uuid: string }]>> {
     const asking = new Set(this.asking);
     this.asking.clear();
     if (this.complete || this.ports === null || asking.size === 0) return [];
@@ -189,10 +201,9 @@ export class Reconciler {
 
   /** Builds the view and hands it to the inventory. */
   private publish(): void {
-    const { id: source, faults, uri, backoff } = this.options;
+    const [{ id: source, faults, networks, ports }, { uri, backoff }] = [this, this.options];
     const now = Date.now();
     try {
-      const { networks, ports } = this;
       const view = buildView({ source, networks, domains: this.domains.values(), now, ports });
       for (const { address, claimants } of view.conflicts) {
         const message = `${address} is claimed by ${claimants.join(" and ")}; serving none of them`;
