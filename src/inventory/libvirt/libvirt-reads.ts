@@ -99,10 +99,7 @@ const CHUNK = 32;
  * keyed by UUID, so that any later good read clears them: a read by a name not known yet raises
  * none (the caller lists the domains).
  */
-export async function readDomains(
-  ctx: ReadContext,
-  refs: readonly DomainRef[],
-): Promise<DomainRead[]> {
+export async function readDomains(ctx: ReadContext, refs: readonly DomainRef[]) {
   const chunks: Array<Promise<DomainRead[]>> = [];
   for (let i = 0; i < refs.length; i += CHUNK)
     chunks.push(readChunk(ctx, refs.slice(i, i + CHUNK)));
@@ -192,10 +189,11 @@ export async function readPorts(ctx: ReadContext, networks: Iterable<string>) {
     const ref = virshArg(name) ?? "";
     const command = `net-port-list ${ref} --uuid`;
     const list = await ctx.session.run(command);
-    const ids = list.output.split("\n").filter((line) => isUuid(line.trim()));
-    const each = await Promise.all(
-      ids.map((id) => ask(ctx, `net-port-dumpxml ${ref} ${id.trim()}`)),
-    );
+    const ids = list.output
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(isUuid);
+    const each = await Promise.all(ids.map((id) => ask(ctx, `net-port-dumpxml ${ref} ${id}`)));
     const listed = () => output(list, command, UNSUPPORTED, NO_NETWORK);
     const found = settle(ctx, [`ports:${name}`, `ports of ${name}`], listed, () =>
       each.map((port) => parsePortXml(port() ?? "")),

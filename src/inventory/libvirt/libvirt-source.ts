@@ -1,8 +1,8 @@
 /**
  * Instances from one libvirt connection, through virsh: one reconcile loop, the
  * informer/controller pattern of Kubernetes' client-go (which Hegel's backend relies on). Only
- * the loop (reconciler.ts) reads libvirt or changes what this source knows; everything else
- * marks what is dirty and wakes it:
+ * the loop (Reconciler, reconciler.ts) reads libvirt or changes what this source knows; the rest
+ * of LibvirtSource, below, marks what is dirty and wakes it:
  * - everything: at start-up, every refresh_interval, after a failure, and when an event stream
  *   comes back after a gap (events were lost);
  * - one domain, by name: its events (defined, undefined, started, stopped, devices or
@@ -14,14 +14,12 @@
  *
  * A pass reads what is marked: the networks, the list of running domains (stopped ones are
  * never served, so never read), the domains events named, then up to 256 domains of a load,
- * those someone waits for first, all sent to virsh at once in runAll chunks of 32 (one pair of
- * markers each: virsh-session.ts), each parsed as it comes, so that node parses one while virsh
- * answers the next. It applies each read, builds the whole view (libvirt-view.ts), publishes it
- * if it differs, and sleeps until the next mark or the end of a lease (the index refuses an
- * expired lease by itself; publishing again tells listeners: DNS). Events and asking clients
- * wait behind one batch of a load at most (256 dumpxml, about 0.1 s). A read of a domain an
- * event named meanwhile is not applied (the next pass reads it again): with a single writer a
- * stale read never overwrites a newer one, so no stamps are needed.
+ * those someone waits for first, sent to virsh at once in runAll chunks of 32 and parsed as each
+ * comes (libvirt-reads.ts). It applies each read, builds the whole view (libvirt-view.ts),
+ * publishes it if it differs, and sleeps until the next mark or the end of a lease (publishing
+ * again tells listeners: DNS). So events and asking clients wait behind one batch of a load at
+ * most. A read of a domain an event named meanwhile is not applied (the next pass reads it
+ * again): with a single writer a stale read never overwrites a newer one, so no stamps.
  *
  * During the first load on a real libvirtd, an asking guest is answered as soon as its own
  * domain is read: its address gives a MAC (lease or reservation), libvirt's network ports the
@@ -31,12 +29,12 @@
  * Faults cannot pile up. A pass that fails (libvirt stopped, hung past [libvirt] timeout, virsh
  * gone) logs the fault once and marks the connection down (health() degraded): its virsh is
  * killed and everything sent to it fails at once, what was queued is dropped, and the loop
- * sleeps one backoff step (0.5 s doubling to 5 s) before a full load. So at most one virsh per
- * session (and per event stream) runs, and once libvirt is back the view is current within one
- * backoff step and one full load. An unknown client asking meanwhile is answered at once and
- * brings the next try forward, once per step. A fault about one domain, network or lease file
- * is logged once and what was known of it kept; a failed publication is logged and tried
- * again. What is known is served throughout, and leases still expire.
+ * sleeps one backoff step before a full load. So at most one virsh per session (and per event
+ * stream) runs, and once libvirt is back the view is current within one backoff step and one
+ * full load. An unknown client asking meanwhile is answered at once and brings the next try
+ * forward, once per step. A fault about one domain, network or lease file is logged once and
+ * what was known of it kept; a failed publication is logged and tried again. What is known is
+ * served throughout, and leases still expire.
  */
 import type { Logger } from "../../log/logger.js";
 import type { InstanceSource, InventorySink, SourceHealth } from "../source.js";

@@ -163,11 +163,8 @@ export class Reconciler {
 
   /** Applies one read, unless an event named the domain meanwhile; true if it changed. */
   private apply(ref: DomainRef, info: DomainInfo | undefined | typeof KEPT): boolean {
-    if (info === KEPT) {
-      if (ref.uuid === undefined) this.mark("list"); // not known: found by listing
-      return false;
-    }
-    if (this.marks.has(`domain ${info?.name ?? ref.name}`)) return false;
+    if (info === KEPT && ref.uuid === undefined) this.mark("list"); // not known: found by listing
+    if (info === KEPT || this.marks.has(`domain ${info?.name ?? ref.name}`)) return false;
     const uuid = info?.uuid ?? ref.uuid ?? "";
     const before = this.domains.get(uuid);
     if (info?.active && before && JSON.stringify(before) === JSON.stringify(info)) return false;
@@ -199,7 +196,6 @@ export class Reconciler {
     return owners.filter((uuid) => !this.domains.has(uuid)).map((uuid) => [uuid, { uuid }]);
   }
 
-  /** Builds the view and hands it to the inventory. */
   private publish(): void {
     const [{ id: source, faults, networks, ports }, { uri, backoff }] = [this, this.options];
     const now = Date.now();
