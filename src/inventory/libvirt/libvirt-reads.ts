@@ -57,16 +57,15 @@ async function ask(ctx: ReadContext, command: string, ...absent: RegExp[]) {
   return () => output(reply, command, ...absent);
 }
 
+/** An object's fault key (none: no fault) and its name in messages. */
+type Subject = readonly [key: string | undefined, what: string];
+type Text = () => string | undefined;
+
 /**
  * Every read about one object: `text` parsed (undefined for an absent object) and fault `key`
- * cleared, or KEPT and the fault raised (none without a key; `what` names the object).
+ * cleared, or KEPT and the fault raised.
  */
-function settle<T>(
-  ctx: ReadContext,
-  [key, what]: readonly [string | undefined, string],
-  text: () => string | undefined,
-  parse: (text: string) => T,
-): T | undefined | typeof KEPT {
+function settle<T>(ctx: ReadContext, [key, what]: Subject, text: Text, parse: (s: string) => T) {
   try {
     const found = text();
     const result = found === undefined ? undefined : parse(found);
@@ -93,11 +92,10 @@ type DomainRead = readonly [DomainRef, DomainInfo | undefined | typeof KEPT];
 const CHUNK = 32;
 
 /**
- * Reads domains as one batch, by name where it can be given (shorter) or by UUID; returns what
- * to apply, in order. A running domain cannot be renamed: a name that finds no domain or another
- * one means the domain named stopped (its events tell if it runs again, renamed). Faults are
- * keyed by UUID, so that any later good read clears them: a read by a name not known yet raises
- * none (the caller lists the domains).
+ * Reads domains as one batch; returns what to apply, in order. A running domain cannot be
+ * renamed: a name that finds no domain or another one means the domain named stopped (its events
+ * tell if it runs again, renamed). Faults are keyed by UUID, so that any later good read clears
+ * them: a read by a name not known yet raises none (the caller lists the domains).
  */
 export async function readDomains(ctx: ReadContext, refs: readonly DomainRef[]) {
   const chunks: Array<Promise<DomainRead[]>> = [];

@@ -43,15 +43,13 @@ import { eventMatters, type LibvirtEvent } from "./events.js";
 import { watch, type FSWatcher } from "node:fs";
 import { isLocalUri } from "./connection-uri.js";
 import { Reconciler } from "./reconciler.js";
+import type { VirshOptions } from "./virsh-session.js";
 
 /** Lease-file changes gathered into one read: libvirt's helper rewrites a file by rename. */
 const LEASE_FILE_SETTLE_MS = 50;
 
 /** One connection and what to serve from it. */
-export interface LibvirtSourceOptions {
-  readonly uri: string;
-  readonly virsh: string;
-  readonly timeoutMs: number;
+export interface LibvirtSourceOptions extends VirshOptions {
   /** dnsmasq.net_name and dnsmasq.base_dir (lease files, read only for a local URI). */
   readonly networks: readonly string[];
   readonly baseDir: string;
@@ -121,8 +119,7 @@ export class LibvirtSource extends Reconciler implements InstanceSource {
     // Events sent while no stream listened are lost: look at everything again, now (libvirt
     // is back). The first time, only at what changed between the start-up load and the stream.
     if (lost) this.mark("all", true);
-    else if (kind === "domain") this.mark("list");
-    else this.mark("networks");
+    else this.mark(kind === "domain" ? "list" : "networks");
   }
 
   /**

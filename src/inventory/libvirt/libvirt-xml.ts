@@ -10,9 +10,7 @@ import { canonicalAddress } from "../../util/address.js";
 import type { Lease } from "./leases.js";
 
 /** Raised for a reply that is not the XML document expected. */
-export class LibvirtXmlError extends Error {
-  override readonly name = "LibvirtXmlError";
-}
+export class LibvirtXmlError extends Error {}
 
 /** A domain as libvirt describes it; `active`: running or paused (it has an id). */
 export interface DomainInfo {
@@ -58,10 +56,8 @@ function readXml(xml: string, root: string, raw: string | undefined, visit: Visi
   let text: ((text: string) => void) | undefined;
   parser.on("opentag", (tag) => {
     path = path === "" ? tag.name : `${path}/${tag.name}`;
-    text = undefined;
-    if (rawFrom >= 0) return;
     if (path === raw) rawFrom = parser.position;
-    else text = visit(path, tag.attributes as Attributes);
+    text = rawFrom >= 0 ? undefined : visit(path, tag.attributes as Attributes);
   });
   parser.on("text", (content) => text?.(content));
   parser.on("closetag", (tag) => {

@@ -10,9 +10,6 @@ import type { DomainInfo } from "./libvirt-xml.js";
 import type { LibvirtSourceOptions } from "./libvirt-source.js";
 import { VirshSession } from "./virsh-session.js";
 
-/** Retries (and event-stream restarts) while libvirt is away. */
-const RETRY_BACKOFF: Backoff = { initialMs: 500, maxMs: 5000 };
-
 /** The reconcile loop of one connection (see the module comment); LibvirtSource wires it up. */
 export class Reconciler {
   readonly id: string;
@@ -51,7 +48,8 @@ export class Reconciler {
     this.log = options.log.child({ source: this.id });
     const [faults, session] = [new Faults(this.log), new VirshSession(options)];
     [this.faults, this.session] = [faults, session];
-    this.options = { ...options, backoff: options.backoff ?? RETRY_BACKOFF, faults, session };
+    const backoff = options.backoff ?? { initialMs: 500, maxMs: 5000 };
+    this.options = { ...options, backoff, faults, session };
   }
 
   /** Starts the loop with a full load; resolves when that load has ended or failed. */
@@ -77,9 +75,8 @@ export class Reconciler {
   }
 
   /**
-   * Unknown clients asked from `addresses`: resolves after a pass that read them, or at once
-   * while libvirt is away (bringing the next try forward once per step: every request doing so
-   * would undo the backoff).
+   * Unknown clients asked from `addresses`: resolves after a pass that read them, or at once while
+   * libvirt is away (bringing the next try forward once per step, not per request: see run).
    */
   refresh(addresses: readonly string[] = []): Promise<void> {
     if (this.down || this.stopped) {
@@ -109,7 +106,7 @@ export class Reconciler {
       // The backoff is over once a load has ended (see pass).
       if (!this.down && this.queue.size === 0) delay = backoff.initialMs;
       if (!this.down || this.stopped) continue;
-      // Only a step that ran its full time allows the next early try (see look).
+      // Only a step that ran its full time allows the next early try (see refresh).
       if (await this.sleep(delay)) this.hurried = false;
       delay = Math.min(delay * 2, backoff.maxMs);
     }
