@@ -95,11 +95,9 @@ export function parseDomainXml(xml: string): DomainInfo {
   if (!name) throw new LibvirtXmlError("domain without a <name>");
   if (!isUuid(uuid)) throw new LibvirtXmlError(`domain ${name}: bad <uuid>`);
   // libvirt fills in a MAC for every interface it accepts; one without is not ours to match.
-  const interfaces = found.flatMap(({ type, mac, network }) => {
-    const address = normaliseMac(mac ?? "");
-    return address
-      ? [{ mac: own(address), network: own(type === "network" ? network : undefined) }]
-      : [];
+  const interfaces = found.flatMap(({ type, mac = "", network: source }) => {
+    const [address, network] = [normaliseMac(mac), type === "network" ? source : undefined];
+    return address ? [{ mac: own(address), network: own(network) }] : [];
   });
   const metadataXml = metadata === undefined ? undefined : own(`<metadata>${metadata}</metadata>`);
   const active = id !== undefined && id !== "-1";

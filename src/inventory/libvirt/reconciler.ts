@@ -20,7 +20,7 @@ export class Reconciler {
   protected readonly options: LibvirtSourceOptions & ReadContext & { backoff: Backoff };
   protected stopped = false;
   /** What to read again: "all", "list" (running domains), "networks", "view", "domain NAME". */
-  private readonly marks = new Set<string>();
+  private readonly marks = new Set<string>(["all"]);
   private readonly asking = new Set<string>();
   /** Domains to read, by UUID, those someone waits for first: while any is, a load runs. */
   private queue = new Map<string, DomainRef & { uuid: string }>();
@@ -55,7 +55,6 @@ export class Reconciler {
   /** Starts the loop with a full load; resolves when that load has ended or failed. */
   start(sink: InventorySink): Promise<void> {
     this.sink = sink;
-    this.marks.add("all");
     this.loop = this.run();
     return new Promise((resolve) => (this.loaded = resolve));
   }
@@ -176,10 +175,8 @@ export class Reconciler {
 
   private forget(uuid: string): boolean {
     const known = this.domains.get(uuid);
-    if (known === undefined) return false;
-    this.domains.delete(uuid);
-    if (this.uuids.get(known.name) === uuid) this.uuids.delete(known.name);
-    return true;
+    if (known && this.uuids.get(known.name) === uuid) this.uuids.delete(known.name);
+    return this.domains.delete(uuid);
   }
 
   /** The domains not read yet owning the asking addresses, by libvirt's ports (first load). */
