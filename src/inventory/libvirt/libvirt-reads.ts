@@ -1,7 +1,6 @@
 /**
- * The reads of the loop (reconciler.ts), answered as data. A fault about one object (a domain,
- * a network, its leases or ports, a lease file) is raised and what was known of it kept: KEPT.
- * A lost connection is thrown for the loop.
+ * The reads of the loop (reconciler.ts), answered as data: a fault about one object is raised
+ * and what was known of it kept (settle); a lost connection is thrown for the loop.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -28,7 +27,7 @@ export interface DomainRef {
   readonly name?: string;
 }
 
-/** A read about one object failed (an error reply, bad XML). */
+/** A read about one object (a domain, a network, its leases or ports) failed: bad reply or XML. */
 export const KEPT = Symbol("kept");
 
 // The wording of virsh 9 and of older and newer releases for an object that does not exist.

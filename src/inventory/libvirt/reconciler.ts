@@ -1,4 +1,3 @@
-/** The one loop of a connection and the state only it changes (see libvirt-source.ts). */
 import type { Logger } from "../../log/logger.js";
 import type { InventorySink } from "../source.js";
 import type { Backoff } from "./event-stream.js";
@@ -10,7 +9,7 @@ import type { DomainInfo } from "./libvirt-xml.js";
 import type { LibvirtSourceOptions } from "./libvirt-source.js";
 import { VirshSession } from "./virsh-session.js";
 
-/** The reconcile loop of one connection (see the module comment); LibvirtSource wires it up. */
+/** The one loop of a connection and the state only it changes (see libvirt-source.ts). */
 export class Reconciler {
   readonly id: string;
   /** The faults behind health(), and the virsh every read goes through. */
