@@ -45,10 +45,10 @@ export class Reconciler {
   constructor(options: LibvirtSourceOptions) {
     this.id = `libvirt ${options.uri}`;
     this.log = options.log.child({ source: this.id });
-    const [faults, session] = [new Faults(this.log), new VirshSession(options)];
-    [this.faults, this.session] = [faults, session];
+    this.faults = new Faults(this.log);
+    this.session = new VirshSession(options);
     const backoff = options.backoff ?? { initialMs: 500, maxMs: 5000 };
-    this.options = { ...options, backoff, faults, session };
+    this.options = { ...options, backoff, faults: this.faults, session: this.session };
   }
 
   /** Starts the loop with a full load; resolves when that load has ended or failed. */
