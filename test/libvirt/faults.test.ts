@@ -8,13 +8,11 @@ import { chmod, copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import type { Identity } from "../../src/inventory/instance.js";
-import { Faults } from "../../src/inventory/libvirt/faults.js";
+import type { Faults } from "../../src/inventory/libvirt/faults.js";
 import {
   LibvirtSource,
   type LibvirtSourceOptions,
 } from "../../src/inventory/libvirt/libvirt-source.js";
-import { Reconciler } from "../../src/inventory/libvirt/reconciler.js";
-import { VirshSession } from "../../src/inventory/libvirt/virsh-session.js";
 import { StaticSource } from "../../src/inventory/static/static-source.js";
 import { eventually } from "../helpers/eventually.js";
 import { ALPHA, BETA, FIXTURE_FILE, FIXTURE_URI } from "../helpers/libvirt-fixture.js";
@@ -156,39 +154,34 @@ async function reconcileLoop(t: TestContext) {
   const dir = await tempDir(t);
   const node = join(dir, "node.xml");
   await copyFile(FIXTURE_FILE, node);
-  const uri = `test://${node}`;
-  const session = new VirshSession({ virsh: await virshBreakingBeta(dir), uri, timeoutMs: 5000 });
   const { log, lines } = recordingLogger();
-  const faults = new Faults(log);
-  const loop = new Reconciler({
-    id: "test",
-    uri,
+  const loop = new LibvirtSource({
+    uri: `test://${node}`,
+    virsh: await virshBreakingBeta(dir),
+    timeoutMs: 5000,
     networks: ["mds"],
     baseDir: join(dir, "leases"),
-    session,
-    faults,
+    refreshIntervalMs: 0,
+    log,
     backoff: { initialMs: 100, maxMs: 400 },
     watch: true,
   });
   await loop.start({ publish: () => {} });
-  t.after(async () => {
-    await loop.stop();
-    await session.close();
-  });
+  t.after(() => loop.stop());
   return {
     loop,
-    faults,
+    faults: loop.faults,
     lines,
     node,
     /** A full load, and waits for its end (a few domains: one pass). */
     load: () => {
       loop.mark("all");
-      return loop.look([]);
+      return loop.refresh([]);
     },
     async reconnect({ broken }: { broken: boolean }) {
       if (broken) await writeFile(join(dir, "broken"), "");
       else await rm(join(dir, "broken"), { force: true });
-      session.abort("reconnect");
+      loop.session.abort("reconnect");
     },
   };
 }
@@ -202,7 +195,7 @@ test("a domain fault raised by an event's re-read is cleared by the next good lo
   await reconnect({ broken: true });
   loop.mark(`domain ${BETA.name}`);
   // The re-read the event asked for is in the next pass.
-  await loop.look([]);
+  await loop.refresh([]);
   assert.ok(faults.has(`domain:${BETA.uuid}`), "the fault is the domain's, by its UUID");
   assert.equal(domainFaults(faults).length, 1);
   await reconnect({ broken: false });
@@ -217,8 +210,8 @@ test("an event about a domain never read whole: its fault is still the one under
   await reconnect({ broken: true });
   await load();
   loop.mark(`domain ${BETA.name}`);
-  await loop.look([]);
-  await loop.look([]);
+  await loop.refresh([]);
+  await loop.refresh([]);
   assert.deepEqual(domainFaults(faults).length, 1);
   assert.ok(faults.has(`domain:${BETA.uuid}`));
   assert.equal(lines.filter((l) => l.level === WARN && l.degrading).length, 1);

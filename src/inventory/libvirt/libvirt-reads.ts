@@ -1,7 +1,6 @@
 /**
- * The reads of the loop (reconciler.ts), answered as data. A fault about one object (a domain,
- * a network, its leases or ports, a lease file) is raised and what was known of it kept: KEPT.
- * A lost connection is thrown for the loop.
+ * The reads of the loop (reconciler.ts), answered as data: a fault about one object is raised
+ * and what was known of it kept (settle); a lost connection is thrown for the loop.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -12,17 +11,15 @@ import { parseDnsmasqLeases, parseLeaseStatus, parseVirshLeases } from "./leases
 import { portKey, type NetworkState } from "./libvirt-view.js";
 import { LibvirtXmlError, parseDomainXml, parseNetworkXml, parsePortXml } from "./libvirt-xml.js";
 import type { DomainInfo } from "./libvirt-xml.js";
+import type { LibvirtSourceOptions } from "./libvirt-source.js";
 import { virshArg, type VirshReply } from "./virsh-framing.js";
 import type { VirshSession } from "./virsh-session.js";
 
-/** What a read needs: `networks` and `baseDir` are dnsmasq.net_name and dnsmasq.base_dir. */
-export interface ReadContext {
-  readonly uri: string;
-  readonly networks: readonly string[];
-  readonly baseDir: string;
+/** What a read needs: the source's options, its virsh and its faults. */
+export type ReadContext = Pick<LibvirtSourceOptions, "uri" | "networks" | "baseDir"> & {
   readonly session: Pick<VirshSession, "run" | "runAll" | "abort">;
   readonly faults: Faults;
-}
+};
 
 /** A domain to read: by its UUID, or by its name (a shorter command: see runAll). */
 export interface DomainRef {
@@ -30,7 +27,7 @@ export interface DomainRef {
   readonly name?: string;
 }
 
-/** A read about one object failed (an error reply, bad XML). */
+/** A read about one object (a domain, a network, its leases or ports) failed: bad reply or XML. */
 export const KEPT = Symbol("kept");
 
 // The wording of virsh 9 and of older and newer releases for an object that does not exist.
@@ -59,16 +56,15 @@ async function ask(ctx: ReadContext, command: string, ...absent: RegExp[]) {
   return () => output(reply, command, ...absent);
 }
 
+/** An object's fault key (none: no fault) and its name in messages. */
+type Subject = readonly [key: string | undefined, what: string];
+type Text = () => string | undefined;
+
 /**
  * Every read about one object: `text` parsed (undefined for an absent object) and fault `key`
- * cleared, or KEPT and the fault raised (none without a key; `what` names the object).
+ * cleared, or KEPT and the fault raised.
  */
-function settle<T>(
-  ctx: ReadContext,
-  [key, what]: readonly [string | undefined, string],
-  text: () => string | undefined,
-  parse: (text: string) => T,
-): T | undefined | typeof KEPT {
+function settle<T>(ctx: ReadContext, [key, what]: Subject, text: Text, parse: (s: string) => T) {
   try {
     const found = text();
     const result = found === undefined ? undefined : parse(found);
@@ -95,16 +91,12 @@ type DomainRead = readonly [DomainRef, DomainInfo | undefined | typeof KEPT];
 const CHUNK = 32;
 
 /**
- * Reads domains as one batch, by name where it can be given (shorter) or by UUID; returns what
- * to apply, in order. A running domain cannot be renamed: a name that finds no domain or another
- * one means the domain named stopped (its events tell if it runs again, renamed). Faults are
- * keyed by UUID, so that any later good read clears them: a read by a name not known yet raises
- * none (the caller lists the domains).
+ * Reads domains as one batch; returns what to apply, in order. A running domain cannot be
+ * renamed: a name that finds no domain or another one means the domain named stopped (its events
+ * tell if it runs again, renamed). Faults are keyed by UUID, so that any later good read clears
+ * them: a read by a name not known yet raises none (the caller lists the domains).
  */
-export async function readDomains(
-  ctx: ReadContext,
-  refs: readonly DomainRef[],
-): Promise<DomainRead[]> {
+export async function readDomains(ctx: ReadContext, refs: readonly DomainRef[]) {
   const chunks: Array<Promise<DomainRead[]>> = [];
   for (let i = 0; i < refs.length; i += CHUNK)
     chunks.push(readChunk(ctx, refs.slice(i, i + CHUNK)));
@@ -194,10 +186,11 @@ export async function readPorts(ctx: ReadContext, networks: Iterable<string>) {
     const ref = virshArg(name) ?? "";
     const command = `net-port-list ${ref} --uuid`;
     const list = await ctx.session.run(command);
-    const ids = list.output.split("\n").filter((line) => isUuid(line.trim()));
-    const each = await Promise.all(
-      ids.map((id) => ask(ctx, `net-port-dumpxml ${ref} ${id.trim()}`)),
-    );
+    const ids = list.output
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(isUuid);
+    const each = await Promise.all(ids.map((id) => ask(ctx, `net-port-dumpxml ${ref} ${id}`)));
     const listed = () => output(list, command, UNSUPPORTED, NO_NETWORK);
     const found = settle(ctx, [`ports:${name}`, `ports of ${name}`], listed, () =>
       each.map((port) => parsePortXml(port() ?? "")),

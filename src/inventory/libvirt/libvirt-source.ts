@@ -1,8 +1,8 @@
 /**
  * Instances from one libvirt connection, through virsh: one reconcile loop, the
  * informer/controller pattern of Kubernetes' client-go (which Hegel's backend relies on). Only
- * the loop (reconciler.ts) reads libvirt or changes what this source knows; everything else
- * marks what is dirty and wakes it:
+ * the loop (Reconciler, reconciler.ts) reads libvirt or changes what this source knows; the rest
+ * of LibvirtSource, below, marks what is dirty and wakes it:
  * - everything: at start-up, every refresh_interval, after a failure, and when an event stream
  *   comes back after a gap (events were lost);
  * - one domain, by name: its events (defined, undefined, started, stopped, devices or
@@ -14,14 +14,12 @@
  *
  * A pass reads what is marked: the networks, the list of running domains (stopped ones are
  * never served, so never read), the domains events named, then up to 256 domains of a load,
- * those someone waits for first, all sent to virsh at once in runAll chunks of 32 (one pair of
- * markers each: virsh-session.ts), each parsed as it comes, so that node parses one while virsh
- * answers the next. It applies each read, builds the whole view (libvirt-view.ts), publishes it
- * if it differs, and sleeps until the next mark or the end of a lease (the index refuses an
- * expired lease by itself; publishing again tells listeners: DNS). Events and asking clients
- * wait behind one batch of a load at most (256 dumpxml, about 0.1 s). A read of a domain an
- * event named meanwhile is not applied (the next pass reads it again): with a single writer a
- * stale read never overwrites a newer one, so no stamps are needed.
+ * those someone waits for first, sent to virsh at once in runAll chunks of 32 and parsed as each
+ * comes (libvirt-reads.ts). It applies each read, builds the whole view (libvirt-view.ts),
+ * publishes it if it differs, and sleeps until the next mark or the end of a lease (publishing
+ * again tells listeners: DNS). So events and asking clients wait behind one batch of a load at
+ * most. A read of a domain an event named meanwhile is not applied (the next pass reads it
+ * again): with a single writer a stale read never overwrites a newer one, so no stamps.
  *
  * During the first load on a real libvirtd, an asking guest is answered as soon as its own
  * domain is read: its address gives a MAC (lease or reservation), libvirt's network ports the
@@ -31,12 +29,12 @@
  * Faults cannot pile up. A pass that fails (libvirt stopped, hung past [libvirt] timeout, virsh
  * gone) logs the fault once and marks the connection down (health() degraded): its virsh is
  * killed and everything sent to it fails at once, what was queued is dropped, and the loop
- * sleeps one backoff step (0.5 s doubling to 5 s) before a full load. So at most one virsh per
- * session (and per event stream) runs, and once libvirt is back the view is current within one
- * backoff step and one full load. An unknown client asking meanwhile is answered at once and
- * brings the next try forward, once per step. A fault about one domain, network or lease file
- * is logged once and what was known of it kept; a failed publication is logged and tried
- * again. What is known is served throughout, and leases still expire.
+ * sleeps one backoff step before a full load. So at most one virsh per session (and per event
+ * stream) runs, and once libvirt is back the view is current within one backoff step and one
+ * full load. An unknown client asking meanwhile is answered at once and brings the next try
+ * forward, once per step. A fault about one domain, network or lease file is logged once and
+ * what was known of it kept; a failed publication is logged and tried again. What is known is
+ * served throughout, and leases still expire.
  */
 import type { Logger } from "../../log/logger.js";
 import type { InstanceSource, InventorySink, SourceHealth } from "../source.js";
@@ -44,20 +42,14 @@ import { startEventFeed, type Backoff, type EventKind } from "./event-stream.js"
 import { eventMatters, type LibvirtEvent } from "./events.js";
 import { watch, type FSWatcher } from "node:fs";
 import { isLocalUri } from "./connection-uri.js";
-import { Faults } from "./faults.js";
 import { Reconciler } from "./reconciler.js";
-import { VirshSession } from "./virsh-session.js";
+import type { VirshOptions } from "./virsh-session.js";
 
-/** Retries (and event-stream restarts) while libvirt is away. */
-const RETRY_BACKOFF: Backoff = { initialMs: 500, maxMs: 5000 };
 /** Lease-file changes gathered into one read: libvirt's helper rewrites a file by rename. */
 const LEASE_FILE_SETTLE_MS = 50;
 
 /** One connection and what to serve from it. */
-export interface LibvirtSourceOptions {
-  readonly uri: string;
-  readonly virsh: string;
-  readonly timeoutMs: number;
+export interface LibvirtSourceOptions extends VirshOptions {
   /** dnsmasq.net_name and dnsmasq.base_dir (lease files, read only for a local URI). */
   readonly networks: readonly string[];
   readonly baseDir: string;
@@ -67,6 +59,7 @@ export interface LibvirtSourceOptions {
   /** Follow events, watch lease files, retry and reload; off for a one-shot look (mdserver list). */
   readonly watch: boolean;
   readonly log: Logger;
+  /** Retries (and event-stream restarts) while libvirt is away; 0.5 s doubling to 5 s. */
   readonly backoff?: Backoff;
   /** Domains read per pass of a load (default 256): what an event or asking guest may wait behind. */
   readonly batch?: number;
@@ -74,30 +67,14 @@ export interface LibvirtSourceOptions {
   readonly observe?: ((seconds: number, ok: boolean) => void) | undefined;
 }
 
-/** The instances of one libvirt connection (see the module comment). */
-export class LibvirtSource implements InstanceSource {
-  readonly id: string;
-  private readonly log: Logger;
-  private readonly faults: Faults;
-  private readonly session: VirshSession;
-  private readonly loop: Reconciler;
-  private readonly options: LibvirtSourceOptions & { backoff: Backoff };
+/** The instances of one connection: the loop, marked by events, timers and lease files. */
+export class LibvirtSource extends Reconciler implements InstanceSource {
   private readonly timers: NodeJS.Timeout[] = [];
   private watcher: FSWatcher | undefined;
   private settling: NodeJS.Timeout | undefined;
   private stopEvents: (() => Promise<void>) | undefined;
-  private stopped = false;
 
-  constructor(options: LibvirtSourceOptions) {
-    const id = (this.id = `libvirt ${options.uri}`);
-    this.options = { ...options, backoff: options.backoff ?? RETRY_BACKOFF };
-    this.log = options.log.child({ source: id });
-    const faults = (this.faults = new Faults(this.log));
-    const session = (this.session = new VirshSession(options));
-    this.loop = new Reconciler({ ...this.options, id, session, faults });
-  }
-
-  async start(sink: InventorySink): Promise<void> {
+  override async start(sink: InventorySink): Promise<void> {
     if (this.options.watch) {
       this.stopEvents = startEventFeed({
         ...this.options,
@@ -109,24 +86,17 @@ export class LibvirtSource implements InstanceSource {
         },
       });
       const { refreshIntervalMs: full, leaseRefreshIntervalMs: leases = 0 } = this.options;
-      if (full > 0) this.every(full, () => this.loop.mark("all"));
-      if (leases > 0) this.every(leases, () => this.loop.mark("networks"));
+      if (full > 0) this.every(full, () => this.mark("all"));
+      if (leases > 0) this.every(leases, () => this.mark("networks"));
       this.watchLeaseFiles();
     }
-    await this.loop.start(sink);
+    await super.start(sink);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
+  override async stop(): Promise<void> {
     for (const timer of [...this.timers, this.settling]) clearTimeout(timer);
     this.watcher?.close();
-    await Promise.all([this.loop.stop(), this.stopEvents?.()]);
-    await this.session.close();
-  }
-
-  /** Unknown clients asked (from `addresses`): see Reconciler.look. */
-  refresh(addresses: readonly string[] = []): Promise<void> {
-    return this.loop.look(addresses);
+    await Promise.all([super.stop(), this.stopEvents?.()]);
   }
 
   health(): SourceHealth {
@@ -136,8 +106,8 @@ export class LibvirtSource implements InstanceSource {
 
   private onEvent(event: LibvirtEvent): void {
     if (!eventMatters(event)) return;
-    if (event.object === "domain") this.loop.mark(`domain ${event.name}`);
-    else if (this.options.networks.includes(event.name)) this.loop.mark("networks");
+    if (event.object === "domain") this.mark(`domain ${event.name}`);
+    else if (this.options.networks.includes(event.name)) this.mark("networks");
     else return;
     this.log.debug({ event }, "libvirt event");
   }
@@ -148,9 +118,8 @@ export class LibvirtSource implements InstanceSource {
     this.faults.clear(key);
     // Events sent while no stream listened are lost: look at everything again, now (libvirt
     // is back). The first time, only at what changed between the start-up load and the stream.
-    if (lost) this.loop.mark("all", true);
-    else if (kind === "domain") this.loop.mark("list");
-    else this.loop.mark("networks");
+    if (lost) this.mark("all", true);
+    else this.mark(kind === "domain" ? "list" : "networks");
   }
 
   /**
@@ -173,7 +142,7 @@ export class LibvirtSource implements InstanceSource {
         if (!name.endsWith(".status") && !networks.some((n) => name === `${n}.leases`)) return;
         this.settling ??= setTimeout(() => {
           this.settling = undefined;
-          this.loop.mark("networks");
+          this.mark("networks");
         }, LEASE_FILE_SETTLE_MS);
       });
       this.watcher.on("error", failed);

@@ -10,9 +10,7 @@ import { canonicalAddress } from "../../util/address.js";
 import type { Lease } from "./leases.js";
 
 /** Raised for a reply that is not the XML document expected. */
-export class LibvirtXmlError extends Error {
-  override readonly name = "LibvirtXmlError";
-}
+export class LibvirtXmlError extends Error {}
 
 /** A domain as libvirt describes it; `active`: running or paused (it has an id). */
 export interface DomainInfo {
@@ -49,7 +47,7 @@ function own<T extends string | undefined>(text: T): T {
  * Reads the `root` element of `xml` (what precedes it is skipped), telling `visit` of each
  * element but those inside `raw`, whose content is returned as XML text. Throws LibvirtXmlError.
  */
-function readXml(xml: string, root: string, visit: Visit, raw?: string): string | undefined {
+function readXml(xml: string, root: string, raw: string | undefined, visit: Visit) {
   const start = xml.indexOf(`<${root}`);
   if (start < 0) throw new LibvirtXmlError(`no <${root}> element in the reply`);
   const doc = xml.slice(start);
@@ -58,10 +56,8 @@ function readXml(xml: string, root: string, visit: Visit, raw?: string): string 
   let text: ((text: string) => void) | undefined;
   parser.on("opentag", (tag) => {
     path = path === "" ? tag.name : `${path}/${tag.name}`;
-    text = undefined;
-    if (rawFrom >= 0) return;
     if (path === raw) rawFrom = parser.position;
-    else text = visit(path, tag.attributes as Attributes);
+    text = rawFrom >= 0 ? undefined : visit(path, tag.attributes as Attributes);
   });
   parser.on("text", (content) => text?.(content));
   parser.on("closetag", (tag) => {
@@ -85,47 +81,35 @@ export function parseDomainXml(xml: string): DomainInfo {
   let id: string | undefined, architecture: string | undefined;
   let [name, uuid] = ["", ""];
   const found: Array<Partial<Record<"type" | "mac" | "network", string>>> = [];
-  const metadata = readXml(
-    xml,
-    "domain",
-    (path, a) => {
-      if (path === "domain/name") return (text) => void (name += text);
-      if (path === "domain/uuid") return (text) => void (uuid += text);
-      if (path === "domain") id = a["id"];
-      else if (path === "domain/os/type") architecture = a["arch"];
-      else if (path === "domain/devices/interface") found.push({ type: a["type"] });
-      else if (path === "domain/devices/interface/mac") found.at(-1)!.mac = a["address"];
-      else if (path === "domain/devices/interface/source") found.at(-1)!.network = a["network"];
-      return undefined;
-    },
-    "domain/metadata",
-  );
+  const metadata = readXml(xml, "domain", "domain/metadata", (path, a) => {
+    if (path === "domain/name") return (text) => void (name += text);
+    if (path === "domain/uuid") return (text) => void (uuid += text);
+    if (path === "domain") id = a["id"];
+    else if (path === "domain/os/type") architecture = a["arch"];
+    else if (path === "domain/devices/interface") found.push({ type: a["type"] });
+    else if (path === "domain/devices/interface/mac") found.at(-1)!.mac = a["address"];
+    else if (path === "domain/devices/interface/source") found.at(-1)!.network = a["network"];
+    return undefined;
+  });
   uuid = uuid.trim().toLowerCase();
   if (!name) throw new LibvirtXmlError("domain without a <name>");
   if (!isUuid(uuid)) throw new LibvirtXmlError(`domain ${name}: bad <uuid>`);
   // libvirt fills in a MAC for every interface it accepts; one without is not ours to match.
-  const interfaces = found.flatMap(({ type, mac, network }) => {
-    const address = normaliseMac(mac ?? "");
-    return address
-      ? [{ mac: own(address), network: own(type === "network" ? network : undefined) }]
-      : [];
+  const interfaces = found.flatMap(({ type, mac = "", network: source }) => {
+    const [address, network] = [normaliseMac(mac), type === "network" ? source : undefined];
+    return address ? [{ mac: own(address), network: own(network) }] : [];
   });
   const metadataXml = metadata === undefined ? undefined : own(`<metadata>${metadata}</metadata>`);
-  return {
-    name: own(name),
-    uuid: own(uuid),
-    active: id !== undefined && id !== "-1",
-    architecture: own(architecture),
-    interfaces,
-    metadataXml,
-  };
+  const active = id !== undefined && id !== "-1";
+  [name, uuid, architecture] = [own(name), own(uuid), own(architecture)];
+  return { name, uuid, active, architecture, interfaces, metadataXml };
 }
 
 /** Reads `virsh net-dumpxml` output; throws LibvirtXmlError when it is not a network. */
 export function parseNetworkXml(xml: string): NetworkInfo {
   let [name, bridge] = ["", undefined as string | undefined];
   const reservations: Reservation[] = [];
-  readXml(xml, "network", (path, a) => {
+  readXml(xml, "network", undefined, (path, a) => {
     if (path === "network/name") return (text) => void (name += text);
     if (path === "network/bridge") bridge = a["name"];
     if (path !== "network/ip/dhcp/host") return undefined;
@@ -142,7 +126,7 @@ export function parseNetworkXml(xml: string): NetworkInfo {
 /** Reads `virsh net-port-dumpxml` output: the MAC plugged in and the UUID of its domain. */
 export function parsePortXml(xml: string): { mac: string; owner: string } {
   let [mac, owner] = [undefined as string | undefined, ""];
-  readXml(xml, "networkport", (path, a) => {
+  readXml(xml, "networkport", undefined, (path, a) => {
     if (path === "networkport/owner/uuid") return (text) => void (owner += text);
     if (path === "networkport/mac") mac = normaliseMac(a["address"] ?? "");
     return undefined;

@@ -1,23 +1,28 @@
-/** The one loop of a connection and the state only it changes (see libvirt-source.ts). */
+import type { Logger } from "../../log/logger.js";
 import type { InventorySink } from "../source.js";
 import type { Backoff } from "./event-stream.js";
+import { Faults } from "./faults.js";
 import { KEPT, readDomains, readNetworks, readPorts, runningDomains } from "./libvirt-reads.js";
 import type { DomainRef, ReadContext } from "./libvirt-reads.js";
 import { buildView, portKeysOf, type NetworkState } from "./libvirt-view.js";
 import type { DomainInfo } from "./libvirt-xml.js";
 import type { LibvirtSourceOptions } from "./libvirt-source.js";
+import { VirshSession } from "./virsh-session.js";
 
-/** What the loop reads from and reports to; `id` is Instance.source of what it serves. */
-type ReconcilerOptions = ReadContext &
-  Pick<LibvirtSourceOptions, "watch" | "batch" | "observe"> & { id: string; backoff: Backoff };
-
-/** The reconcile loop of one connection (see the module comment). */
+/** The one loop of a connection and the state only it changes (see libvirt-source.ts). */
 export class Reconciler {
+  readonly id: string;
+  /** The faults behind health(), and the virsh every read goes through. */
+  readonly faults: Faults;
+  readonly session: VirshSession;
+  protected readonly log: Logger;
+  protected readonly options: LibvirtSourceOptions & ReadContext & { backoff: Backoff };
+  protected stopped = false;
   /** What to read again: "all", "list" (running domains), "networks", "view", "domain NAME". */
-  private readonly marks = new Set<string>();
+  private readonly marks = new Set<string>(["all"]);
   private readonly asking = new Set<string>();
   /** Domains to read, by UUID, those someone waits for first: while any is, a load runs. */
-  private queue = new Map<string, DomainRef>();
+  private queue = new Map<string, DomainRef & { uuid: string }>();
   /** Running domains by UUID; UUIDs by name. */
   private readonly domains = new Map<string, DomainInfo>();
   private readonly uuids = new Map<string, string>();
@@ -29,7 +34,6 @@ export class Reconciler {
   /** The last pass failed: the loop backs off; `hurried`: an early try was made meanwhile. */
   private down = false;
   private hurried = false;
-  private stopped = false;
   /** When the view must be built again: a lease ends, or a publication is tried again. */
   private viewAt = Infinity;
   private waiting: Array<() => void> = [];
@@ -38,21 +42,28 @@ export class Reconciler {
   private loop: Promise<void> | undefined;
   private loaded: (() => void) | undefined;
 
-  constructor(private readonly options: ReconcilerOptions) {}
+  constructor(options: LibvirtSourceOptions) {
+    this.id = `libvirt ${options.uri}`;
+    this.log = options.log.child({ source: this.id });
+    this.faults = new Faults(this.log);
+    this.session = new VirshSession(options);
+    const backoff = options.backoff ?? { initialMs: 500, maxMs: 5000 };
+    this.options = { ...options, backoff, faults: this.faults, session: this.session };
+  }
 
   /** Starts the loop with a full load; resolves when that load has ended or failed. */
   start(sink: InventorySink): Promise<void> {
     this.sink = sink;
-    this.marks.add("all");
     this.loop = this.run();
     return new Promise((resolve) => (this.loaded = resolve));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.options.session.abort("stopping");
+    this.session.abort("stopping");
     this.wake?.();
     await this.loop;
+    await this.session.close();
   }
 
   /** Marks something to read again (see `marks`); with `now`, even during a backoff. */
@@ -62,11 +73,10 @@ export class Reconciler {
   }
 
   /**
-   * Unknown clients asked from `addresses`: resolves after a pass that read them, or at once
-   * while libvirt is away (bringing the next try forward once per step: every request doing so
-   * would undo the backoff).
+   * Unknown clients asked from `addresses`: resolves after a pass that read them, or at once while
+   * libvirt is away (bringing the next try forward once per step, not per request: see run).
    */
-  look(addresses: readonly string[]): Promise<void> {
+  refresh(addresses: readonly string[] = []): Promise<void> {
     if (this.down || this.stopped) {
       if (!this.hurried) this.wake?.();
       this.hurried = true;
@@ -94,7 +104,7 @@ export class Reconciler {
       // The backoff is over once a load has ended (see pass).
       if (!this.down && this.queue.size === 0) delay = backoff.initialMs;
       if (!this.down || this.stopped) continue;
-      // Only a step that ran its full time allows the next early try (see look).
+      // Only a step that ran its full time allows the next early try (see refresh).
       if (await this.sleep(delay)) this.hurried = false;
       delay = Math.min(delay * 2, backoff.maxMs);
     }
@@ -116,10 +126,10 @@ export class Reconciler {
     }
     if (load || marks.includes("list")) {
       const running = await runningDomains(ctx);
-      const listed = new Set(running.map((d) => d.uuid));
-      ctx.faults.clearAllBut("domain:", new Set(running.map((d) => `domain:${d.uuid}`)));
+      const listed = new Set(running.map((d) => `domain:${d.uuid}`));
+      ctx.faults.clearAllBut("domain:", listed);
       for (const uuid of this.domains.keys())
-        if (!listed.has(uuid)) changed = this.forget(uuid) || changed;
+        if (!listed.has(`domain:${uuid}`)) changed = this.forget(uuid) || changed;
       // A load reads them all, a listing those not known yet (nothing is queued: see above).
       const add = running.filter((r) => load || !this.domains.has(r.uuid));
       this.queue = new Map(add.map((r) => [r.uuid, r]));
@@ -130,12 +140,9 @@ export class Reconciler {
     // Events name domains: known ones are read by UUID, others by name.
     const named = marks.flatMap((m) => (m.startsWith("domain ") ? [m.slice(7)] : []));
     const refs = named.map((name): DomainRef => ({ uuid: this.uuids.get(name), name }));
-    for (const [uuid, ref] of this.queue) {
-      if (refs.length >= named.length + (ctx.batch ?? 256)) break;
-      refs.push(ref);
-      this.queue.delete(uuid);
-    }
-    for (const [ref, info] of await readDomains(ctx, refs))
+    const batch = [...this.queue.values()].slice(0, ctx.batch ?? 256);
+    batch.forEach((ref) => this.queue.delete(ref.uuid));
+    for (const [ref, info] of await readDomains(ctx, [...refs, ...batch]))
       changed = this.apply(ref, info) || changed;
     if (this.queue.size === 0) {
       // The view is whole and current again: only now is a fault over.
@@ -151,11 +158,8 @@ export class Reconciler {
 
   /** Applies one read, unless an event named the domain meanwhile; true if it changed. */
   private apply(ref: DomainRef, info: DomainInfo | undefined | typeof KEPT): boolean {
-    if (info === KEPT) {
-      if (ref.uuid === undefined) this.mark("list"); // not known: found by listing
-      return false;
-    }
-    if (this.marks.has(`domain ${info?.name ?? ref.name}`)) return false;
+    if (info === KEPT && ref.uuid === undefined) this.mark("list"); // not known: found by listing
+    if (info === KEPT || this.marks.has(`domain ${info?.name ?? ref.name}`)) return false;
     const uuid = info?.uuid ?? ref.uuid ?? "";
     const before = this.domains.get(uuid);
     if (info?.active && before && JSON.stringify(before) === JSON.stringify(info)) return false;
@@ -170,14 +174,12 @@ export class Reconciler {
 
   private forget(uuid: string): boolean {
     const known = this.domains.get(uuid);
-    if (known === undefined) return false;
-    this.domains.delete(uuid);
-    if (this.uuids.get(known.name) === uuid) this.uuids.delete(known.name);
-    return true;
+    if (known && this.uuids.get(known.name) === uuid) this.uuids.delete(known.name);
+    return this.domains.delete(uuid);
   }
 
   /** The domains not read yet owning the asking addresses, by libvirt's ports (first load). */
-  private async owners(): Promise<Array<[string, DomainRef]>> {
+  private async owners(): Promise<Array<[string, { uuid: string }]>> {
     const asking = new Set(this.asking);
     this.asking.clear();
     if (this.complete || this.ports === null || asking.size === 0) return [];
@@ -187,12 +189,10 @@ export class Reconciler {
     return owners.filter((uuid) => !this.domains.has(uuid)).map((uuid) => [uuid, { uuid }]);
   }
 
-  /** Builds the view and hands it to the inventory. */
   private publish(): void {
-    const { id: source, faults, uri, backoff } = this.options;
+    const [{ id: source, faults, networks, ports }, { uri, backoff }] = [this, this.options];
     const now = Date.now();
     try {
-      const { networks, ports } = this;
       const view = buildView({ source, networks, domains: this.domains.values(), now, ports });
       for (const { address, claimants } of view.conflicts) {
         const message = `${address} is claimed by ${claimants.join(" and ")}; serving none of them`;
