@@ -17,9 +17,6 @@ export function formatProblem(problem: ConfigProblem): string {
 
 /** The configuration cannot be used; carries every problem found, not just the first. */
 export class ConfigError extends Error {
-  /** EX_CONFIG from sysexits.h: what a service manager expects for a bad configuration. */
-  static readonly EXIT_CODE = 78;
-
   constructor(readonly problems: readonly ConfigProblem[]) {
     super(problems.map(formatProblem).join("\n"));
     this.name = "ConfigError";
