@@ -1,11 +1,10 @@
 /**
  * The event streams of one connection (domains, network lifecycle): each a long-lived virsh,
- * restarted with backoff when it ends. None for the test driver. virsh first echoes a marker,
- * which it can only do once its connection is open ("up"), then runs the event loop; its stdin
- * is closed after the two commands, so virsh exits when the loop ends with the connection.
+ * restarted with backoff when it ends; none for the test driver. virsh first echoes a marker,
+ * possible only once its connection is open ("up") and before any event, then runs the event
+ * loop; its stdin is closed after the two commands, so it exits when the loop ends.
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { isTestDriver } from "./connection-uri.js";
 import { parseEventLine, type LibvirtEvent } from "./events.js";
@@ -51,15 +50,13 @@ export function startEventFeed(options: EventFeedOptions): () => Promise<void> {
 function eventStream(kind: EventKind, options: EventFeedOptions): () => Promise<void> {
   const { backoff } = options;
   const command = COMMANDS[kind];
-  let [delay, wasUp, stopped] = [backoff.initialMs, false, false];
+  let [delay, ups, stopped] = [backoff.initialMs, 0, false];
   let child: ChildProcessWithoutNullStreams | undefined;
   let restart: NodeJS.Timeout | undefined;
   const start = () => {
-    const ready = randomBytes(6).toString("hex");
     let [up, errors] = [false, ""];
     const running = (child = spawnVirsh(options, { pendingErrors: () => errors }, (ran, reason) => {
       if (stopped) return;
-      child = undefined;
       options.onDown(kind, ran ? `"virsh ${command}" ended ${reason}` : reason);
       restart = setTimeout(start, delay);
       delay = Math.min(delay * 2, backoff.maxMs);
@@ -67,15 +64,14 @@ function eventStream(kind: EventKind, options: EventFeedOptions): () => Promise<
     running.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       errors = (errors + chunk).slice(-2000);
     });
-    running.stdin.end(`echo 'MDS''${ready}'\n${command}\n`);
+    running.stdin.end(`echo 'MDS''up'\n${command}\n`);
     createInterface({ input: running.stdout }).on("line", (line) => {
       const event = parseEventLine(line);
       if (up && event?.object === kind) options.onEvent(event);
-      if (up || !line.includes(`MDS${ready}`)) return;
+      if (up || !line.includes("MDSup")) return;
       up = true;
       delay = backoff.initialMs;
-      options.onUp(kind, wasUp);
-      wasUp = true;
+      options.onUp(kind, ups++ > 0);
     });
   };
   start();

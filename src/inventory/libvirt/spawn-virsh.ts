@@ -39,16 +39,14 @@ export function spawnVirsh(
     ? spawn("setpriv", [...pdeathsig, virsh, ...args], { env: virshEnv() })
     : spawn(virsh, args, { env: virshEnv() });
   live.add(child);
-  let told = false;
-  const tell = (ran: boolean, reason: string) => {
-    if (!told) ended(ran, reason);
-    told = true;
-  };
-  child.on("error", (error) => tell(false, `cannot run ${virsh}: ${error.message}`));
+  // "close" comes after "error" too (emitted when virsh could not be started).
+  let error: Error | undefined;
+  child.on("error", (e) => (error ??= e));
   child.on("close", (code, signal) => {
     live.delete(child);
+    if (error) return ended(false, `cannot run ${virsh}: ${error.message}`);
     const { ran, reason } = virshEnd(virsh, code, signal, stderr.pendingErrors());
-    tell(ran, reason);
+    ended(ran, reason);
   });
   // A write after virsh died fails with EPIPE; its end is told above.
   child.stdin.on("error", () => {});

@@ -13,12 +13,6 @@ import { VirshFramer, type VirshReply } from "./virsh-framing.js";
 /** The session could not answer (as opposed to the command reporting an error). */
 export class VirshSessionError extends Error {
   override readonly name = "VirshSessionError";
-  constructor(
-    readonly failure: "spawn" | "exited" | "timeout" | "closed",
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** How to start virsh, and how long one command may take. */
@@ -31,7 +25,6 @@ export interface VirshOptions {
 }
 
 interface Pending {
-  readonly seq: number;
   readonly commands: readonly string[];
   resolve(replies: Array<VirshReply | undefined>): void;
   reject(error: Error): void;
@@ -42,7 +35,6 @@ export class VirshSession {
   private child: ChildProcessWithoutNullStreams | undefined;
   private framer = new VirshFramer("");
   private pending: Pending[] = [];
-  private seq = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -61,36 +53,34 @@ export class VirshSession {
    */
   async runAll(commands: readonly string[]): Promise<VirshReply[]> {
     if (commands.length === 0) return [];
-    if (this.closed) throw new VirshSessionError("closed", "session closed");
+    if (this.closed) throw new VirshSessionError("session closed");
     const child = this.child ?? this.start();
-    const seq = ++this.seq;
     const replies = await new Promise<Array<VirshReply | undefined>>((resolve, reject) => {
-      this.pending.push({ seq, commands, resolve, reject });
+      this.pending.push({ commands, resolve, reject });
       if (this.pending.length === 1) this.arm();
-      child.stdin.write(this.framer.script(seq, commands.join("\n")));
+      child.stdin.write(this.framer.script(commands.join("\n")));
     });
     return Promise.all(replies.map((reply, i) => reply ?? this.run(commands[i]!)));
   }
 
   /** Kills virsh and fails what was sent to it. */
   abort(reason: string): void {
-    this.fail(new VirshSessionError("exited", `virsh aborted: ${reason}`));
+    this.fail(`virsh aborted: ${reason}`);
   }
 
   /** Ends virsh (politely, then by force) and fails whatever was still waiting. */
   async close(): Promise<void> {
     this.closed = true;
     const child = this.child;
-    this.fail(new VirshSessionError("closed", "session closed"));
+    this.fail("session closed");
     if (child !== undefined) await stopVirsh(child);
   }
 
   private start(): ChildProcessWithoutNullStreams {
     const framer = (this.framer = new VirshFramer(`MDS${randomBytes(6).toString("hex")}`));
-    const child = spawnVirsh(this.options, framer, (ran, reason) => {
-      const failure = ran ? "exited" : "spawn";
-      this.fail(new VirshSessionError(failure, ran ? `virsh exited ${reason}` : reason), child);
-    });
+    const child = spawnVirsh(this.options, framer, (ran, reason) =>
+      this.fail(ran ? `virsh exited ${reason}` : reason, child),
+    );
     for (const pipe of ["stdout", "stderr"] as const) {
       child[pipe].setEncoding("utf8").on("data", (chunk: string) => {
         if (child === this.child) this.drain(pipe, chunk);
@@ -103,7 +93,7 @@ export class VirshSession {
     this.framer.push(pipe, chunk);
     const answered = this.pending.length;
     for (let head = this.pending[0]; head !== undefined; head = this.pending[0]) {
-      const reply = this.framer.take(head.seq, head.commands);
+      const reply = this.framer.take(head.commands);
       if (reply === undefined) break;
       this.pending.shift();
       head.resolve(reply);
@@ -119,14 +109,16 @@ export class VirshSession {
     const { timeoutMs } = this.options;
     const and = more.length > 0 ? ` (and ${more.length} more)` : "";
     const error = `virsh did not answer "${first}"${and} within ${timeoutMs / 1000} s`;
-    this.timer = setTimeout(() => this.fail(new VirshSessionError("timeout", error)), timeoutMs);
+    this.timer = setTimeout(() => this.fail(error), timeoutMs);
   }
 
-  private fail(error: VirshSessionError, child = this.child): void {
+  /** Fails what was sent to `child` if it is the current virsh, and kills it unless closing. */
+  private fail(message: string, child = this.child): void {
     if (child === undefined || child !== this.child) return;
     this.child = undefined;
     clearTimeout(this.timer);
-    if (child.exitCode === null && error.failure !== "closed") child.kill("SIGKILL");
+    if (child.exitCode === null && !this.closed) child.kill("SIGKILL");
+    const error = new VirshSessionError(message);
     for (const pending of this.pending.splice(0)) pending.reject(error);
   }
 }
