@@ -33,11 +33,6 @@ interface EventFeedOptions {
   onDown(kind: EventKind, reason: string): void;
 }
 
-const COMMANDS = {
-  domain: "event --loop --all",
-  network: "net-event --loop --event lifecycle",
-} as const;
-
 /** Starts the streams; returns what stops them (and waits, briefly, for their virsh to exit). */
 export function startEventFeed(options: EventFeedOptions): () => Promise<void> {
   if (isTestDriver(options.uri)) return async () => {};
@@ -48,29 +43,29 @@ export function startEventFeed(options: EventFeedOptions): () => Promise<void> {
 
 /** Keeps one `virsh … --loop` running; returns what stops it. */
 function eventStream(kind: EventKind, options: EventFeedOptions): () => Promise<void> {
-  const { backoff } = options;
-  const command = COMMANDS[kind];
-  let [delay, ups, stopped] = [backoff.initialMs, 0, false];
-  let child: ChildProcessWithoutNullStreams | undefined;
+  const command = kind === "domain" ? "event --loop --all" : "net-event --loop --event lifecycle";
+  const exited = `"virsh ${command}" ended`;
+  let [delay, ups, stopped] = [options.backoff.initialMs, 0, false];
+  let child: ChildProcessWithoutNullStreams;
   let restart: NodeJS.Timeout | undefined;
   const start = () => {
     let [up, errors] = [false, ""];
-    const running = (child = spawnVirsh(options, { pendingErrors: () => errors }, (ran, reason) => {
+    child = spawnVirsh(options, { pendingErrors: () => errors }, exited, (why) => {
       if (stopped) return;
-      options.onDown(kind, ran ? `"virsh ${command}" ended ${reason}` : reason);
+      options.onDown(kind, why);
       restart = setTimeout(start, delay);
-      delay = Math.min(delay * 2, backoff.maxMs);
-    }));
-    running.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      delay = Math.min(delay * 2, options.backoff.maxMs);
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       errors = (errors + chunk).slice(-2000);
     });
-    running.stdin.end(`echo 'MDS''up'\n${command}\n`);
-    createInterface({ input: running.stdout }).on("line", (line) => {
+    child.stdin.end(`echo 'MDS''up'\n${command}\n`);
+    createInterface({ input: child.stdout }).on("line", (line) => {
       const event = parseEventLine(line);
       if (up && event?.object === kind) options.onEvent(event);
       if (up || !line.includes("MDSup")) return;
       up = true;
-      delay = backoff.initialMs;
+      delay = options.backoff.initialMs;
       options.onUp(kind, ups++ > 0);
     });
   };
@@ -78,6 +73,6 @@ function eventStream(kind: EventKind, options: EventFeedOptions): () => Promise<
   return async () => {
     stopped = true;
     clearTimeout(restart);
-    if (child !== undefined) await stopVirsh(child, "SIGTERM");
+    await stopVirsh(child, "SIGTERM");
   };
 }

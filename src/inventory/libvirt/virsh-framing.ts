@@ -31,14 +31,11 @@ class Incoming {
     const window = this.held + chunk;
     const at = window.indexOf(marker);
     this.parts.push(chunk);
-    if (at < 0) {
-      this.held = window.slice(1 - marker.length);
-      return;
-    }
+    this.held = at < 0 ? window.slice(1 - marker.length) : "";
+    if (at < 0) return;
     const text = this.parts.splice(0).join("");
     const end = text.length - window.length + at;
     this.replies.push(text.slice(0, end));
-    this.held = "";
     this.push(text.slice(end + marker.length), marker);
   }
 }
@@ -64,10 +61,7 @@ export class VirshFramer {
     return this.pipes.stderr.parts.join("").trim();
   }
 
-  /**
-   * The replies to the oldest commands not yet taken, once both their markers are in; of
-   * several, one without output may have failed (its errors are not told apart): undefined.
-   */
+  /** The replies to the oldest commands not yet taken once both markers are in (see runAll). */
   take(commands: readonly string[]): Array<VirshReply | undefined> | undefined {
     const { stdout, stderr } = this.pipes;
     if (stdout.replies.length === 0 || stderr.replies.length === 0) return undefined;
