@@ -1,11 +1,10 @@
 /**
  * The event streams of one connection (domains, network lifecycle): each a long-lived virsh,
- * restarted with backoff when it ends. None for the test driver. virsh first echoes a marker,
- * which it can only do once its connection is open ("up"), then runs the event loop; its stdin
- * is closed after the two commands, so virsh exits when the loop ends with the connection.
+ * restarted with backoff when it ends; none for the test driver. virsh first echoes a marker,
+ * possible only once its connection is open ("up") and before any event, then runs the event
+ * loop; its stdin is closed after the two commands, so it exits when the loop ends.
  */
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { isTestDriver } from "./connection-uri.js";
 import { parseEventLine, type LibvirtEvent } from "./events.js";
@@ -34,11 +33,6 @@ interface EventFeedOptions {
   onDown(kind: EventKind, reason: string): void;
 }
 
-const COMMANDS = {
-  domain: "event --loop --all",
-  network: "net-event --loop --event lifecycle",
-} as const;
-
 /** Starts the streams; returns what stops them (and waits, briefly, for their virsh to exit). */
 export function startEventFeed(options: EventFeedOptions): () => Promise<void> {
   if (isTestDriver(options.uri)) return async () => {};
@@ -49,39 +43,36 @@ export function startEventFeed(options: EventFeedOptions): () => Promise<void> {
 
 /** Keeps one `virsh … --loop` running; returns what stops it. */
 function eventStream(kind: EventKind, options: EventFeedOptions): () => Promise<void> {
-  const { backoff } = options;
-  const command = COMMANDS[kind];
-  let [delay, wasUp, stopped] = [backoff.initialMs, false, false];
-  let child: ChildProcessWithoutNullStreams | undefined;
+  const command = kind === "domain" ? "event --loop --all" : "net-event --loop --event lifecycle";
+  const exited = `"virsh ${command}" ended`;
+  let [delay, ups, stopped] = [options.backoff.initialMs, 0, false];
+  let child: ChildProcessWithoutNullStreams;
   let restart: NodeJS.Timeout | undefined;
   const start = () => {
-    const ready = randomBytes(6).toString("hex");
     let [up, errors] = [false, ""];
-    const running = (child = spawnVirsh(options, { pendingErrors: () => errors }, (ran, reason) => {
+    child = spawnVirsh(options, { pendingErrors: () => errors }, exited, (why) => {
       if (stopped) return;
-      child = undefined;
-      options.onDown(kind, ran ? `"virsh ${command}" ended ${reason}` : reason);
+      options.onDown(kind, why);
       restart = setTimeout(start, delay);
-      delay = Math.min(delay * 2, backoff.maxMs);
-    }));
-    running.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      delay = Math.min(delay * 2, options.backoff.maxMs);
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       errors = (errors + chunk).slice(-2000);
     });
-    running.stdin.end(`echo 'MDS''${ready}'\n${command}\n`);
-    createInterface({ input: running.stdout }).on("line", (line) => {
+    child.stdin.end(`echo 'MDS''up'\n${command}\n`);
+    createInterface({ input: child.stdout }).on("line", (line) => {
       const event = parseEventLine(line);
       if (up && event?.object === kind) options.onEvent(event);
-      if (up || !line.includes(`MDS${ready}`)) return;
+      if (up || !line.includes("MDSup")) return;
       up = true;
-      delay = backoff.initialMs;
-      options.onUp(kind, wasUp);
-      wasUp = true;
+      delay = options.backoff.initialMs;
+      options.onUp(kind, ups++ > 0);
     });
   };
   start();
   return async () => {
     stopped = true;
     clearTimeout(restart);
-    if (child !== undefined) await stopVirsh(child, "SIGTERM");
+    await stopVirsh(child, "SIGTERM");
   };
 }

@@ -16,39 +16,34 @@ export function virshEnv(): NodeJS.ProcessEnv {
 
 /** Every virsh started and not yet exited. */
 const live = new Set<ChildProcessWithoutNullStreams>();
+process.on("exit", () => live.forEach((child) => child.kill("SIGKILL")));
 let deathSignal: boolean | undefined;
 
 /**
  * Starts `virsh -q -r -c URI` (quiet; read-only unless `readWrite`) with pipes on stdin, stdout
- * and stderr. `ended` is told once how it ended: `ran` false when it could not be run at all,
- * else its status or signal and the errors it printed that belong to nothing else (see virshEnd).
+ * and stderr; `ended` is told once why it ended (virshEnd), or why it could not be run.
  */
 export function spawnVirsh(
   options: { readonly virsh: string; readonly uri: string; readonly readWrite?: boolean },
   stderr: { pendingErrors(): string },
-  ended: (ran: boolean, reason: string) => void,
+  exited: string,
+  ended: (reason: string) => void,
 ): ChildProcessWithoutNullStreams {
   const { virsh, uri } = options;
   const args = ["-q", ...(options.readWrite ? [] : ["-r"]), "-c", uri];
   const pdeathsig = ["--pdeathsig", "KILL", "--"];
-  if (deathSignal === undefined) {
-    deathSignal = spawnSync("setpriv", [...pdeathsig, "true"], { stdio: "ignore" }).status === 0;
-    process.on("exit", () => live.forEach((child) => child.kill("SIGKILL")));
-  }
+  deathSignal ??= spawnSync("setpriv", [...pdeathsig, "true"], { stdio: "ignore" }).status === 0;
   const child = deathSignal
     ? spawn("setpriv", [...pdeathsig, virsh, ...args], { env: virshEnv() })
     : spawn(virsh, args, { env: virshEnv() });
   live.add(child);
-  let told = false;
-  const tell = (ran: boolean, reason: string) => {
-    if (!told) ended(ran, reason);
-    told = true;
-  };
-  child.on("error", (error) => tell(false, `cannot run ${virsh}: ${error.message}`));
+  // "close" comes after "error" too (emitted when virsh could not be started).
+  let error: Error | undefined;
+  child.on("error", (e) => (error ??= e));
   child.on("close", (code, signal) => {
     live.delete(child);
-    const { ran, reason } = virshEnd(virsh, code, signal, stderr.pendingErrors());
-    tell(ran, reason);
+    if (error) return ended(`cannot run ${virsh}: ${error.message}`);
+    ended(virshEnd(exited, signal ?? code, stderr.pendingErrors()));
   });
   // A write after virsh died fails with EPIPE; its end is told above.
   child.stdin.on("error", () => {});
@@ -67,20 +62,12 @@ export async function stopVirsh(child: ChildProcessWithoutNullStreams, signal?: 
 }
 
 // setpriv's own words when it cannot execute the program it was to run.
-const NOT_RUN = /^setpriv: failed to execute .*?: ([^:\n]+)$/m;
+const NOT_RUN = /^setpriv: failed to execute (.*?): ([^:\n]+)$/m;
 
-/** Describes the end of a virsh from its exit status or signal and what it wrote on stderr. */
-export function virshEnd(
-  virsh: string,
-  code: number | null,
-  signal: NodeJS.Signals | null,
-  stderr: string,
-): { ran: boolean; reason: string } {
-  const notRun = code === 127 ? NOT_RUN.exec(stderr) : null;
-  if (notRun) return { ran: false, reason: `cannot run ${virsh}: ${notRun[1]}` };
-  const errors = stderr
-    .trim()
-    .replace(/^error: /gm, "")
-    .replace(/\n/g, "; ");
-  return { ran: true, reason: `(${signal ?? code})${errors ? `: ${errors}` : ""}` };
+/** How a virsh ended: `exited`, its status or signal and its errors; or why it did not run. */
+export function virshEnd(exited: string, status: number | string | null, stderr: string): string {
+  const notRun = status === 127 ? NOT_RUN.exec(stderr) : null;
+  if (notRun) return `cannot run ${notRun[1]}: ${notRun[2]}`;
+  const errors = stderr.trim().replace(/^error: /gm, "");
+  return `${exited} (${status})${errors ? `: ${errors.replaceAll("\n", "; ")}` : ""}`;
 }

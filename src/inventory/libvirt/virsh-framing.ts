@@ -1,8 +1,8 @@
 /**
  * Cuts the output of one interactive virsh into one reply per command. Every command is
  * followed by `echo --err MARK` and `echo MARK`, so its stdout and stderr end where MARK
- * appears. MARK (a random tag and the command's number) is written 'TAG'':N:' so that
- * readline's echo of the command line never contains it. Prompt and echoes are stripped.
+ * appears: replies come in order, so MARK (a random tag and ':') is the same for all. It is
+ * written 'TAG'':' so that readline's echo of the command line never contains it.
  */
 
 /** A command's stdout (prompt and echo removed) and errors ("error: …" lines, unprefixed). */
@@ -15,34 +15,28 @@ export interface VirshReply {
 // XML escapes ">", and every output ends with a newline.
 const PROMPT = /^virsh [>#] /;
 // A lost connection is reported when virsh notices, between commands: no command's error.
+// The marker's own line leaves "error: " without its newline: no error either.
 const ERROR_LINE = /^error: (?!Disconnected from .* due to )(.*)\n/gm;
 
-/** One of virsh's pipes, in the chunks it came in: each is searched once, all joined once. */
+/** One of virsh's pipes, cut at each marker: each chunk is searched once, each reply joined once. */
 class Incoming {
-  parts: string[] = [];
-  private scanned = 0;
-  private offset = 0;
-  private carry = "";
-  private found = -1;
+  /** The text before each marker, oldest first. */
+  readonly replies: string[] = [];
+  /** The text after the last marker. */
+  readonly parts: string[] = [];
+  // The end of `parts`, one character shorter than a marker: where one may have begun.
+  private held = "";
 
-  /** Where `marker` starts (only ever the oldest marker not cut yet is looked for); -1. */
-  find(marker: string): number {
-    for (; this.found < 0 && this.scanned < this.parts.length; this.scanned++) {
-      const window = this.carry + this.parts[this.scanned]!;
-      const at = window.indexOf(marker);
-      if (at >= 0) this.found = this.offset - this.carry.length + at;
-      this.offset += window.length - this.carry.length;
-      this.carry = window.slice(-marker.length);
-    }
-    return this.found;
-  }
-
-  /** Takes the text before `end` and drops `skip` characters after it. */
-  cut(end: number, skip: number): string {
-    const text = this.parts.join("");
-    this.parts = [text.slice(end + skip)];
-    [this.scanned, this.offset, this.carry, this.found] = [0, 0, "", -1];
-    return text.slice(0, end);
+  push(chunk: string, marker: string): void {
+    const window = this.held + chunk;
+    const at = window.indexOf(marker);
+    this.parts.push(chunk);
+    this.held = at < 0 ? window.slice(1 - marker.length) : "";
+    if (at < 0) return;
+    const text = this.parts.splice(0).join("");
+    const end = text.length - window.length + at;
+    this.replies.push(text.slice(0, end));
+    this.push(text.slice(end + marker.length), marker);
   }
 }
 
@@ -52,15 +46,14 @@ export class VirshFramer {
 
   constructor(private readonly tag: string) {}
 
-  /** The text to write to virsh's stdin for command number `seq`. */
-  script(seq: number, command: string): string {
-    const mark = `'${this.tag}'':${seq}:'`;
-    return `${command}\necho --err ${mark}\necho ${mark}\n`;
+  /** The text to write to virsh's stdin for `command`. */
+  script(command: string): string {
+    return `${command}\necho --err '${this.tag}'':'\necho '${this.tag}'':'\n`;
   }
 
   /** Adds what virsh wrote on one of its pipes. */
   push(pipe: "stdout" | "stderr", chunk: string): void {
-    this.pipes[pipe].parts.push(chunk);
+    this.pipes[pipe].push(chunk, `${this.tag}:`);
   }
 
   /** Whatever stderr holds that belongs to no reply yet (why virsh exited, say). */
@@ -68,18 +61,12 @@ export class VirshFramer {
     return this.pipes.stderr.parts.join("").trim();
   }
 
-  /**
-   * The replies to command `seq` (the oldest not yet taken) once both its markers are in; of
-   * several, one without output may have failed (its errors are not told apart): undefined.
-   */
-  take(seq: number, commands: readonly string[]): Array<VirshReply | undefined> | undefined {
+  /** The replies to the oldest commands not yet taken once both markers are in (see runAll). */
+  take(commands: readonly string[]): Array<VirshReply | undefined> | undefined {
     const { stdout, stderr } = this.pipes;
-    const mark = `${this.tag}:${seq}:`;
-    const [outAt, errAt] = [stdout.find(mark), stderr.find(`${mark}\n`)];
-    if (outAt < 0 || errAt < 0) return undefined;
-    // The marker's own line ("error: MARK\n") is cut off with it: not an error.
-    const errors = [...stderr.cut(errAt, mark.length + 1).matchAll(ERROR_LINE)].map((m) => m[1]!);
-    const outputs = cutOutputs(stdout.cut(outAt, mark.length), commands);
+    if (stdout.replies.length === 0 || stderr.replies.length === 0) return undefined;
+    const errors = [...stderr.replies.shift()!.matchAll(ERROR_LINE)].map((m) => m[1]!);
+    const outputs = cutOutputs(stdout.replies.shift()!, commands);
     if (commands.length === 1) return [{ output: outputs?.[0] ?? "", errors }];
     return commands.map((_, i) => (outputs?.[i] ? { output: outputs[i], errors: [] } : undefined));
   }
