@@ -186,10 +186,7 @@ export async function readPorts(ctx: ReadContext, networks: Iterable<string>) {
     const ref = virshArg(name) ?? "";
     const command = `net-port-list ${ref} --uuid`;
     const list = await ctx.session.run(command);
-    const ids = list.output
-      .split("\n")
-      .map((line) => line.trim())
-      .filter(isUuid);
+    const ids = list.output.split(/\s+/).filter(isUuid);
     const each = await Promise.all(ids.map((id) => ask(ctx, `net-port-dumpxml ${ref} ${id}`)));
     const listed = () => output(list, command, UNSUPPORTED, NO_NETWORK);
     const found = settle(ctx, [`ports:${name}`, `ports of ${name}`], listed, () =>

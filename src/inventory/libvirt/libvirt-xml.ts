@@ -24,14 +24,12 @@ export interface DomainInfo {
   readonly metadataXml?: string | undefined;
 }
 
-/** A static DHCP reservation, `<host mac=… ip=…>`: a lease without end. */
-export type Reservation = Pick<Lease, "mac" | "address">;
-
-/** A network: its bridge (libvirt names the lease status file after it) and reservations. */
+/** A network: its bridge (libvirt names the lease status file after it). */
 export interface NetworkInfo {
   readonly name: string;
   readonly bridge?: string | undefined;
-  readonly reservations: readonly Reservation[];
+  /** Static DHCP reservations, `<host mac=… ip=…>`: leases without end. */
+  readonly reservations: readonly Lease[];
 }
 
 type Attributes = Readonly<Record<string, string | undefined>>;
@@ -108,7 +106,7 @@ export function parseDomainXml(xml: string): DomainInfo {
 /** Reads `virsh net-dumpxml` output; throws LibvirtXmlError when it is not a network. */
 export function parseNetworkXml(xml: string): NetworkInfo {
   let [name, bridge] = ["", undefined as string | undefined];
-  const reservations: Reservation[] = [];
+  const reservations: Lease[] = [];
   readXml(xml, "network", undefined, (path, a) => {
     if (path === "network/name") return (text) => void (name += text);
     if (path === "network/bridge") bridge = a["name"];
