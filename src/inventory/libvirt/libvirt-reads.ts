@@ -147,7 +147,7 @@ async function readNetwork(ctx: ReadContext, name: string, previous: NetworkStat
   const missing = `network ${name} not found on ${ctx.uri}`;
   if (info === undefined) return void ctx.faults.raise(`network:${name}`, missing, false);
   const known = leases === KEPT ? (previous?.leases ?? []) : (leases ?? []);
-  return { info, leases: [...known, ...(await readLeaseFiles(ctx, name, info.bridge))] };
+  return { info, leases: known, fileLeases: await readLeaseFiles(ctx, name, info.bridge) };
 }
 /**
  * dnsmasq's <net>.leases and libvirt's <bridge>.status under base_dir, for a local libvirt

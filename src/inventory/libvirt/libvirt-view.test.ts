@@ -16,7 +16,7 @@ function domain(name: string, mac: string, active = true, network = "mds"): Doma
 }
 
 function networks(reservations: Lease[], leases: Lease[], name = "mds"): Map<string, NetworkState> {
-  return new Map([[name, { info: { name, bridge: "br0", reservations }, leases }]]);
+  return new Map([[name, { info: { name, bridge: "br0", reservations }, leases, fileLeases: [] }]]);
 }
 
 function served(view: ReturnType<typeof buildView>): Record<string, string> {

@@ -6,10 +6,16 @@ import type { Identity, Instance } from "../instance.js";
 import type { Lease } from "./leases.js";
 import type { DomainInfo, NetworkInfo } from "./libvirt-xml.js";
 
-/** One configured network as last read: its XML and its leases from every place. */
+/** One configured network as last read: its XML, libvirt's leases and the lease files'. */
 export interface NetworkState {
   readonly info: NetworkInfo;
   readonly leases: readonly Lease[];
+  readonly fileLeases: readonly Lease[];
+}
+
+/** Every hold on an address a network tells of: reservations and leases. */
+function holdsOf({ info, leases, fileLeases }: NetworkState): Lease[] {
+  return [...info.reservations, ...leases, ...fileLeases];
 }
 
 /**
@@ -38,8 +44,8 @@ export const portKey = (network: string, mac: string) => `${network} ${mac}`;
 
 /** The `portKey`s of the MACs holding these addresses (reservations and leases). */
 export function portKeysOf(networks: ViewInput["networks"], addresses: ReadonlySet<string>) {
-  return [...networks].flatMap(([name, { info, leases }]) =>
-    [...info.reservations, ...leases]
+  return [...networks].flatMap(([name, state]) =>
+    holdsOf(state)
       .filter((held) => addresses.has(held.address))
       .map((held) => portKey(name, held.mac)),
   );
@@ -56,8 +62,8 @@ export function buildView(input: ViewInput): View {
   const owners = ownersOf(input);
   // Each address with every hold a domain may have on it; undefined once one cannot be told.
   const holds = new Map<string, Claim[] | undefined>();
-  for (const [network, { info, leases }] of input.networks) {
-    for (const { mac, address, expiresAt = Infinity } of [...info.reservations, ...leases]) {
+  for (const [network, state] of input.networks) {
+    for (const { mac, address, expiresAt = Infinity } of holdsOf(state)) {
       if (expiresAt <= input.now) continue; // an ended lease
       const list = holds.has(address) ? holds.get(address) : [];
       const domains = list && owners(portKey(network, mac));
