@@ -266,8 +266,8 @@ test("libvirt's leases unreadable: logged once, the lease files still read, noth
   await writeFile(virsh, `#!/bin/bash\nexec virsh "$@" 2> >(exec ${stderr})\n`);
   await chmod(virsh, 0o755);
   const { libvirt, lines } = source(t, dir, { virsh });
-  const published: Array<readonly Identity[]> = [];
-  await libvirt.start({ publish: (_id, identities) => void published.push(identities) });
+  const published: Identity[][] = [];
+  await libvirt.start({ publish: (_id, identities) => void published.push([...identities]) });
   for (let i = 0; i < 5; i++) await libvirt.refresh([]);
   assert.equal(warnings(lines, "leases:mds").length, 1, JSON.stringify(lines));
   assert.match(libvirt.health().problem ?? "", /leases of mds .*broken on purpose/);
