@@ -4,7 +4,7 @@
  * Each is logged once, reported by health(), and what is known keeps being served.
  */
 import assert from "node:assert/strict";
-import { chmod, copyFile, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import type { Identity } from "../../src/inventory/instance.js";
@@ -253,4 +253,28 @@ test("an exception while building or publishing the view: logged once with its c
   assert.equal(publish.filter((l) => l.level === WARN).length, 1, "logged once");
   assert.equal(publish.filter((l) => /^recovered/.test(l.msg)).length, 1);
   assert.ok(published.some((i) => i.address === ALPHA.ip));
+});
+
+test("libvirt's leases unreadable: logged once, the lease files still read, nothing piles up", async (t) => {
+  const dir = await tempDir(t);
+  const leaseFile = join(dir, "leases", "mds.leases");
+  await mkdir(join(dir, "leases"));
+  await writeFile(leaseFile, "0 52:54:00:00:99:99 10.9.9.9 x *\n");
+  // The test driver says net-dhcp-leases is "not supported" (no leases); here it fails instead.
+  const virsh = join(dir, "virsh-leases-broken");
+  const stderr = `sed -u 's/not supported/broken on purpose/' >&2`;
+  await writeFile(virsh, `#!/bin/bash\nexec virsh "$@" 2> >(exec ${stderr})\n`);
+  await chmod(virsh, 0o755);
+  const { libvirt, lines } = source(t, dir, { virsh });
+  const published: Identity[][] = [];
+  await libvirt.start({ publish: (_id, identities) => void published.push([...identities]) });
+  for (let i = 0; i < 5; i++) await libvirt.refresh([]);
+  assert.equal(warnings(lines, "leases:mds").length, 1, JSON.stringify(lines));
+  assert.match(libvirt.health().problem ?? "", /leases of mds .*broken on purpose/);
+  // Re-reading the same networks changes nothing: no second publication.
+  assert.equal(published.length, 1);
+  await writeFile(leaseFile, `0 ${ALPHA.mac} 127.0.0.99 alpha *\n`);
+  await libvirt.refresh([]);
+  const served = published.at(-1)?.find((i) => i.address === "127.0.0.99");
+  assert.equal(served?.instance.name, ALPHA.name);
 });

@@ -9,11 +9,12 @@ export class Faults {
 
   constructor(private readonly log: Logger) {}
 
-  /** Records a fault under `key`; logs it only if that key was not already faulty. */
-  raise(key: string, message: string, degrading = true): void {
+  /** Records a fault under `key`, logged only if that key was not already faulty; returns key. */
+  raise(key: string, message: string, degrading = true): string {
     const known = this.active.get(key);
     this.active.set(key, { message, degrading: known?.degrading ?? degrading });
     if (known === undefined) this.log.warn({ fault: key, degrading }, message);
+    return key;
   }
 
   /** Clears the fault under `key`, logging the recovery if there was one. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { currentLeases, parseDnsmasqLeases, parseLeaseStatus, parseVirshLeases } from "./leases.js";
+import { parseDnsmasqLeases, parseLeaseStatus, parseVirshLeases } from "./leases.js";
 import { virshEnv } from "./spawn-virsh.js";
 
 test("virsh's lease table: UTC expiry times, prefix lengths, IPv6 rows without MAC skipped", () => {
@@ -76,16 +76,4 @@ test("libvirt's status file: JSON objects; empty file is no leases; not JSON thr
   assert.deepEqual(parseLeaseStatus(""), []);
   assert.throws(() => parseLeaseStatus("[{"), SyntaxError);
   assert.throws(() => parseLeaseStatus("{}"), SyntaxError);
-});
-
-test("currentLeases drops ended leases and keeps those without end", () => {
-  const leases = [
-    { mac: "52:54:00:00:00:01", address: "10.0.0.1", expiresAt: 1000 },
-    { mac: "52:54:00:00:00:02", address: "10.0.0.2", expiresAt: 3000 },
-    { mac: "52:54:00:00:00:03", address: "10.0.0.3", expiresAt: undefined },
-  ];
-  assert.deepEqual(
-    currentLeases(leases, 2000).map((l) => l.address),
-    ["10.0.0.2", "10.0.0.3"],
-  );
 });

@@ -9,11 +9,6 @@ export interface Lease {
   readonly expiresAt?: number | undefined;
 }
 
-/** The leases of a list that have not ended at `now`. */
-export function currentLeases(leases: readonly Lease[], now: number): Lease[] {
-  return leases.filter((lease) => lease.expiresAt === undefined || lease.expiresAt > now);
-}
-
 // "2026-11-25 17:17:55   52:54:00:ee:00:11   ipv4   10.213.0.11/24   g1   01:52:…"
 const VIRSH_ROW =
   /^\s*(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\s+(\S+)\s+(?:ipv4|ipv6)\s+([^\s/]+)(?:\/\d+)?(?:\s|$)/;

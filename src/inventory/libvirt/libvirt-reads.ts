@@ -9,7 +9,7 @@ import { isLocalUri } from "./connection-uri.js";
 import type { Faults } from "./faults.js";
 import { parseDnsmasqLeases, parseLeaseStatus, parseVirshLeases } from "./leases.js";
 import { portKey, type NetworkState } from "./libvirt-view.js";
-import { LibvirtXmlError, parseDomainXml, parseNetworkXml, parsePortXml } from "./libvirt-xml.js";
+import { LibvirtReplyError, parseDomainXml, parseNetworkXml, parsePortXml } from "./libvirt-xml.js";
 import type { DomainInfo } from "./libvirt-xml.js";
 import type { LibvirtSourceOptions } from "./libvirt-source.js";
 import { virshArg, type VirshReply } from "./virsh-framing.js";
@@ -38,16 +38,13 @@ const UNSUPPORTED = /not supported/i;
 const UNREACHABLE =
   /reconnect to the hypervisor|failed to connect|client socket is closed|cannot recv data|end of file while reading|no connection driver/i;
 
-/** libvirt answered a command with an error about what it named. */
-class LibvirtCommandError extends Error {}
-
 /** A reply's output; undefined when an error says its object is `absent`; throws otherwise. */
 function output({ errors, output }: VirshReply, command: string, ...absent: RegExp[]) {
   if (errors.length === 0) return output;
   const message = `"${command}": ${errors.join("; ")}`;
   if (errors.some((e) => UNREACHABLE.test(e))) throw new Error(message);
   if (absent.some((re) => errors.some((e) => re.test(e)))) return undefined;
-  throw new LibvirtCommandError(message);
+  throw new LibvirtReplyError(message);
 }
 
 /** Runs `command`; what it says is told by output() when called (within settle). */
@@ -71,7 +68,7 @@ function settle<T>(ctx: ReadContext, [key, what]: Subject, text: Text, parse: (s
     if (key !== undefined) ctx.faults.clear(key);
     return result;
   } catch (error) {
-    if (!(error instanceof LibvirtCommandError || error instanceof LibvirtXmlError)) throw error;
+    if (!(error instanceof LibvirtReplyError)) throw error;
     if (key !== undefined) ctx.faults.raise(key, `${what} on ${ctx.uri}: ${error.message}`);
     return KEPT;
   }
@@ -147,7 +144,7 @@ async function readNetwork(ctx: ReadContext, name: string, previous: NetworkStat
   const missing = `network ${name} not found on ${ctx.uri}`;
   if (info === undefined) return void ctx.faults.raise(`network:${name}`, missing, false);
   const known = leases === KEPT ? (previous?.leases ?? []) : (leases ?? []);
-  return { info, leases: [...known, ...(await readLeaseFiles(ctx, name, info.bridge))] };
+  return { info, leases: known, fileLeases: await readLeaseFiles(ctx, name, info.bridge) };
 }
 /**
  * dnsmasq's <net>.leases and libvirt's <bridge>.status under base_dir, for a local libvirt
@@ -186,10 +183,7 @@ export async function readPorts(ctx: ReadContext, networks: Iterable<string>) {
     const ref = virshArg(name) ?? "";
     const command = `net-port-list ${ref} --uuid`;
     const list = await ctx.session.run(command);
-    const ids = list.output
-      .split("\n")
-      .map((line) => line.trim())
-      .filter(isUuid);
+    const ids = list.output.split(/\s+/).filter(isUuid);
     const each = await Promise.all(ids.map((id) => ask(ctx, `net-port-dumpxml ${ref} ${id}`)));
     const listed = () => output(list, command, UNSUPPORTED, NO_NETWORK);
     const found = settle(ctx, [`ports:${name}`, `ports of ${name}`], listed, () =>

@@ -5,36 +5,31 @@
  * of LibvirtSource, below, marks what is dirty and wakes it:
  * - everything: at start-up, every refresh_interval, after a failure, and when an event stream
  *   comes back after a gap (events were lost);
- * - one domain, by name: its events (defined, undefined, started, stopped, devices or
- *   <metadata> changed);
+ * - one domain, by name: its events (defined, undefined, started, stopped, devices, metadata);
  * - the networks and their leases: network events, every lease_refresh_interval and, for a
  *   local libvirt, a change of a lease file under dnsmasq.base_dir;
  * - an unknown client: the networks (a new lease), the running domains (one started
  *   meanwhile) and the domains owning the asking addresses; it waits for that one pass.
  *
- * A pass reads what is marked: the networks, the list of running domains (stopped ones are
- * never served, so never read), the domains events named, then up to 256 domains of a load,
- * those someone waits for first, sent to virsh at once in runAll chunks of 32 and parsed as each
- * comes (libvirt-reads.ts). It applies each read, builds the whole view (libvirt-view.ts),
- * publishes it if it differs, and sleeps until the next mark or the end of a lease (publishing
- * again tells listeners: DNS). So events and asking clients wait behind one batch of a load at
- * most. A read of a domain an event named meanwhile is not applied (the next pass reads it
- * again): with a single writer a stale read never overwrites a newer one, so no stamps.
+ * A pass reads what is marked (libvirt-reads.ts): the networks, the list of running domains
+ * (stopped ones are never served, so never read), the domains events named, then up to 256
+ * domains of a load, those someone waits for first. It applies each read, builds the whole view
+ * (libvirt-view.ts), publishes it if it differs, and sleeps until the next mark or the end of a
+ * lease. So events and asking clients wait behind one batch of a load at most. A read of a
+ * domain an event named meanwhile is not applied (the next pass reads it again): with a single
+ * writer a stale read never overwrites a newer one, so no stamps.
  *
  * During the first load on a real libvirtd, an asking guest is answered as soon as its own
- * domain is read: its address gives a MAC (lease or reservation), libvirt's network ports the
- * domain owning that MAC, which is read first. Only an address all of whose possible owners
- * are read is served then. (The test driver has no ports: there the first answer waits.)
+ * domain is read: its address gives a MAC, libvirt's network ports the domain owning that MAC,
+ * which is read first. (The test driver has no ports: there the first answer waits.)
  *
  * Faults cannot pile up. A pass that fails (libvirt stopped, hung past [libvirt] timeout, virsh
  * gone) logs the fault once and marks the connection down (health() degraded): its virsh is
- * killed and everything sent to it fails at once, what was queued is dropped, and the loop
- * sleeps one backoff step before a full load. So at most one virsh per session (and per event
- * stream) runs, and once libvirt is back the view is current within one backoff step and one
- * full load. An unknown client asking meanwhile is answered at once and brings the next try
- * forward, once per step. A fault about one domain, network or lease file is logged once and
- * what was known of it kept; a failed publication is logged and tried again. What is known is
- * served throughout, and leases still expire.
+ * killed, what was sent or queued is dropped, and the loop sleeps one backoff step before a full
+ * load. So at most one virsh per session runs, and once libvirt is back the view is current
+ * within one backoff step and one full load. An unknown client asking meanwhile is answered at
+ * once and brings the next try forward, once per step. A fault about one domain, network or
+ * lease file is logged once and what was known of it kept; a failed publication is tried again.
  */
 import type { Logger } from "../../log/logger.js";
 import type { InstanceSource, InventorySink, SourceHealth } from "../source.js";

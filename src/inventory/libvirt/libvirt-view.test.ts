@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Lease } from "./leases.js";
 import { buildView, type NetworkState } from "./libvirt-view.js";
-import type { DomainInfo, Reservation } from "./libvirt-xml.js";
+import type { DomainInfo } from "./libvirt-xml.js";
 
 const NOW = 1_000_000;
 
@@ -15,12 +15,8 @@ function domain(name: string, mac: string, active = true, network = "mds"): Doma
   };
 }
 
-function networks(
-  reservations: Reservation[],
-  leases: Lease[],
-  name = "mds",
-): Map<string, NetworkState> {
-  return new Map([[name, { info: { name, bridge: "br0", reservations }, leases }]]);
+function networks(reservations: Lease[], leases: Lease[], name = "mds"): Map<string, NetworkState> {
+  return new Map([[name, { info: { name, bridge: "br0", reservations }, leases, fileLeases: [] }]]);
 }
 
 function served(view: ReturnType<typeof buildView>): Record<string, string> {
@@ -38,17 +34,19 @@ test("reservations and current leases map addresses to the domain with that MAC"
       [
         { mac: M2, address: "10.0.0.2", expiresAt: NOW + 5000 },
         { mac: M2, address: "10.0.0.3", expiresAt: NOW - 1 },
+        { mac: M2, address: "10.0.0.4", expiresAt: undefined },
       ],
     ),
     domains: [domain("one", M1), domain("two", M2)],
     now: NOW,
   });
-  assert.deepEqual(served(view), { "10.0.0.1": "one", "10.0.0.2": "two" });
+  // An ended lease is not served; one without end (dnsmasq's 0) is, like a reservation.
+  assert.deepEqual(served(view), { "10.0.0.1": "one", "10.0.0.2": "two", "10.0.0.4": "two" });
   const two = view.identities.find((i) => i.address === "10.0.0.2");
   assert.equal(two?.expiresAt, NOW + 5000);
   assert.equal(two?.mac, M2);
   assert.deepEqual(two?.instance.interfaces, [
-    { mac: M2, network: "mds", addresses: ["10.0.0.2"] },
+    { mac: M2, network: "mds", addresses: ["10.0.0.2", "10.0.0.4"] },
   ]);
   assert.equal(view.identities.find((i) => i.address === "10.0.0.1")?.expiresAt, undefined);
   assert.deepEqual(view.conflicts, []);

@@ -3,13 +3,19 @@
  * change and published whole, so an address that moved is never served to both guests.
  */
 import type { Identity, Instance } from "../instance.js";
-import { currentLeases, type Lease } from "./leases.js";
+import type { Lease } from "./leases.js";
 import type { DomainInfo, NetworkInfo } from "./libvirt-xml.js";
 
-/** One configured network as last read: its XML and its leases from every place. */
+/** One configured network as last read: its XML, libvirt's leases and the lease files'. */
 export interface NetworkState {
   readonly info: NetworkInfo;
   readonly leases: readonly Lease[];
+  readonly fileLeases: readonly Lease[];
+}
+
+/** Every hold on an address a network tells of: reservations and leases. */
+function holdsOf({ info, leases, fileLeases }: NetworkState): Lease[] {
+  return [...info.reservations, ...leases, ...fileLeases];
 }
 
 /**
@@ -38,8 +44,8 @@ export const portKey = (network: string, mac: string) => `${network} ${mac}`;
 
 /** The `portKey`s of the MACs holding these addresses (reservations and leases). */
 export function portKeysOf(networks: ViewInput["networks"], addresses: ReadonlySet<string>) {
-  return [...networks].flatMap(([name, { info, leases }]) =>
-    [...info.reservations, ...leases]
+  return [...networks].flatMap(([name, state]) =>
+    holdsOf(state)
       .filter((held) => addresses.has(held.address))
       .map((held) => portKey(name, held.mac)),
   );
@@ -56,9 +62,9 @@ export function buildView(input: ViewInput): View {
   const owners = ownersOf(input);
   // Each address with every hold a domain may have on it; undefined once one cannot be told.
   const holds = new Map<string, Claim[] | undefined>();
-  for (const [network, { info, leases }] of input.networks) {
-    const all: Lease[] = [...info.reservations, ...currentLeases(leases, input.now)];
-    for (const { mac, address, expiresAt = Infinity } of all) {
+  for (const [network, state] of input.networks) {
+    for (const { mac, address, expiresAt = Infinity } of holdsOf(state)) {
+      if (expiresAt <= input.now) continue; // an ended lease
       const list = holds.has(address) ? holds.get(address) : [];
       const domains = list && owners(portKey(network, mac));
       holds.set(address, domains && list);
@@ -69,16 +75,13 @@ export function buildView(input: ViewInput): View {
   const conflicts: Array<{ address: string; claimants: string[] }> = [];
   for (const [address, [first, ...more] = []] of holds) {
     if (first === undefined) continue;
-    const others = more.filter((c) => c.domain !== first.domain);
-    if (others.length > 0) {
-      const names = new Set([first, ...others].map((c) => c.domain.name));
+    if (more.some((c) => c.domain !== first.domain)) {
+      const names = new Set([first, ...more].map((c) => c.domain.name));
       conflicts.push({ address, claimants: [...names].sort() });
       continue;
     }
     for (const { expiresAt } of more) first.expiresAt = Math.max(first.expiresAt, expiresAt);
-    const list = held.get(first.domain);
-    if (list === undefined) held.set(first.domain, [first]);
-    else list.push(first);
+    held.set(first.domain, [...(held.get(first.domain) ?? []), first]);
   }
   conflicts.sort((a, b) => a.address.localeCompare(b.address));
   const identities: Identity[] = [];
@@ -99,9 +102,8 @@ function ownersOf(input: ViewInput): (key: string) => DomainInfo[] | undefined {
     byUuid.set(domain.uuid, domain);
     for (const { network, mac } of domain.interfaces) {
       if (network === undefined || !input.networks.has(network)) continue;
-      const list = running.get(portKey(network, mac));
-      if (list === undefined) running.set(portKey(network, mac), [domain]);
-      else if (!list.includes(domain)) list.push(domain);
+      const list = running.get(portKey(network, mac)) ?? [];
+      if (!list.includes(domain)) running.set(portKey(network, mac), [...list, domain]);
     }
   }
   const { ports } = input;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { LibvirtXmlError, parseDomainXml, parseNetworkXml, parsePortXml } from "./libvirt-xml.js";
+import { LibvirtReplyError, parseDomainXml, parseNetworkXml, parsePortXml } from "./libvirt-xml.js";
 
 // Trimmed from `virsh dumpxml` of a running qemu domain (libvirt 9.0).
 const RUNNING = `<domain type='qemu' id='3'>
@@ -69,7 +69,7 @@ test("what is not a usable domain is refused, not half-read", () => {
   for (const [xml, message] of rows) {
     assert.throws(
       () => parseDomainXml(xml),
-      (e: unknown) => e instanceof LibvirtXmlError && message.test(e.message),
+      (e: unknown) => e instanceof LibvirtReplyError && message.test(e.message),
       xml,
     );
   }
@@ -109,8 +109,8 @@ test("a network with one <ip> and one <host>, or none", () => {
 });
 
 test("a reply that is not a network is refused", () => {
-  assert.throws(() => parseNetworkXml("<network><name>n</name>"), LibvirtXmlError);
-  assert.throws(() => parseNetworkXml("<network></network>"), LibvirtXmlError);
+  assert.throws(() => parseNetworkXml("<network><name>n</name>"), LibvirtReplyError);
+  assert.throws(() => parseNetworkXml("<network></network>"), LibvirtReplyError);
 });
 
 test("a network port: the MAC plugged in and the UUID of the domain owning it", () => {
@@ -128,5 +128,5 @@ test("a network port: the MAC plugged in and the UUID of the domain owning it", 
     mac: "52:54:00:ee:00:11",
     owner: "d8c2922a-1330-4d21-9aa3-f59ac2723f92",
   });
-  assert.throws(() => parsePortXml("<networkport><uuid>x</uuid></networkport>"), LibvirtXmlError);
+  assert.throws(() => parsePortXml("<networkport><uuid>x</uuid></networkport>"), LibvirtReplyError);
 });

@@ -9,8 +9,8 @@ import { isUuid, normaliseMac } from "../../config/values.js";
 import { canonicalAddress } from "../../util/address.js";
 import type { Lease } from "./leases.js";
 
-/** Raised for a reply that is not the XML document expected. */
-export class LibvirtXmlError extends Error {}
+/** A reply about one object that is not usable: an error about it, or not the XML expected. */
+export class LibvirtReplyError extends Error {}
 
 /** A domain as libvirt describes it; `active`: running or paused (it has an id). */
 export interface DomainInfo {
@@ -24,14 +24,12 @@ export interface DomainInfo {
   readonly metadataXml?: string | undefined;
 }
 
-/** A static DHCP reservation, `<host mac=… ip=…>`: a lease without end. */
-export type Reservation = Pick<Lease, "mac" | "address">;
-
-/** A network: its bridge (libvirt names the lease status file after it) and reservations. */
+/** A network: its bridge (libvirt names the lease status file after it). */
 export interface NetworkInfo {
   readonly name: string;
   readonly bridge?: string | undefined;
-  readonly reservations: readonly Reservation[];
+  /** Static DHCP reservations, `<host mac=… ip=…>`: leases without end. */
+  readonly reservations: readonly Lease[];
 }
 
 type Attributes = Readonly<Record<string, string | undefined>>;
@@ -45,11 +43,11 @@ function own<T extends string | undefined>(text: T): T {
 
 /**
  * Reads the `root` element of `xml` (what precedes it is skipped), telling `visit` of each
- * element but those inside `raw`, whose content is returned as XML text. Throws LibvirtXmlError.
+ * element but those inside `raw`, whose content is returned as XML text. Throws LibvirtReplyError.
  */
 function readXml(xml: string, root: string, raw: string | undefined, visit: Visit) {
   const start = xml.indexOf(`<${root}`);
-  if (start < 0) throw new LibvirtXmlError(`no <${root}> element in the reply`);
+  if (start < 0) throw new LibvirtReplyError(`no <${root}> element in the reply`);
   const doc = xml.slice(start);
   const parser = new SaxesParser({ position: true });
   let [path, rawFrom, content] = ["", -1, undefined as string | undefined];
@@ -71,12 +69,12 @@ function readXml(xml: string, root: string, raw: string | undefined, visit: Visi
   try {
     parser.write(doc).close();
   } catch (error) {
-    throw new LibvirtXmlError(`malformed XML: ${(error as Error).message}`);
+    throw new LibvirtReplyError(`malformed XML: ${(error as Error).message}`);
   }
   return content;
 }
 
-/** Reads `virsh dumpxml` output; throws LibvirtXmlError when it is not a usable domain. */
+/** Reads `virsh dumpxml` output; throws LibvirtReplyError when it is not a usable domain. */
 export function parseDomainXml(xml: string): DomainInfo {
   let id: string | undefined, architecture: string | undefined;
   let [name, uuid] = ["", ""];
@@ -92,8 +90,8 @@ export function parseDomainXml(xml: string): DomainInfo {
     return undefined;
   });
   uuid = uuid.trim().toLowerCase();
-  if (!name) throw new LibvirtXmlError("domain without a <name>");
-  if (!isUuid(uuid)) throw new LibvirtXmlError(`domain ${name}: bad <uuid>`);
+  if (!name) throw new LibvirtReplyError("domain without a <name>");
+  if (!isUuid(uuid)) throw new LibvirtReplyError(`domain ${name}: bad <uuid>`);
   // libvirt fills in a MAC for every interface it accepts; one without is not ours to match.
   const interfaces = found.flatMap(({ type, mac = "", network: source }) => {
     const [address, network] = [normaliseMac(mac), type === "network" ? source : undefined];
@@ -105,10 +103,10 @@ export function parseDomainXml(xml: string): DomainInfo {
   return { name, uuid, active, architecture, interfaces, metadataXml };
 }
 
-/** Reads `virsh net-dumpxml` output; throws LibvirtXmlError when it is not a network. */
+/** Reads `virsh net-dumpxml` output; throws LibvirtReplyError when it is not a network. */
 export function parseNetworkXml(xml: string): NetworkInfo {
   let [name, bridge] = ["", undefined as string | undefined];
-  const reservations: Reservation[] = [];
+  const reservations: Lease[] = [];
   readXml(xml, "network", undefined, (path, a) => {
     if (path === "network/name") return (text) => void (name += text);
     if (path === "network/bridge") bridge = a["name"];
@@ -119,7 +117,7 @@ export function parseNetworkXml(xml: string): NetworkInfo {
     if (mac && address) reservations.push({ mac: own(mac), address: own(address) });
     return undefined;
   });
-  if (!name) throw new LibvirtXmlError("network without a <name>");
+  if (!name) throw new LibvirtReplyError("network without a <name>");
   return { name: own(name), bridge: own(bridge), reservations };
 }
 
@@ -132,6 +130,7 @@ export function parsePortXml(xml: string): { mac: string; owner: string } {
     return undefined;
   });
   owner = owner.trim().toLowerCase();
-  if (mac === undefined || !isUuid(owner)) throw new LibvirtXmlError("a port without MAC or owner");
+  if (mac === undefined || !isUuid(owner))
+    throw new LibvirtReplyError("a port without MAC or owner");
   return { mac, owner };
 }

@@ -134,11 +134,9 @@ export class Reconciler {
       const add = running.filter((r) => load || !this.domains.has(r.uuid));
       this.queue = new Map(add.map((r) => [r.uuid, r]));
     }
-    const owners = await this.owners();
-    // First, as queued already (a Map keeps the first place of a key, and its last value).
-    if (owners.length > 0) this.queue = new Map([...owners, ...this.queue]);
+    await this.queueOwners();
     // Events name domains: known ones are read by UUID, others by name.
-    const named = marks.flatMap((m) => (m.startsWith("domain ") ? [m.slice(7)] : []));
+    const named = marks.filter((m) => m.startsWith("domain ")).map((m) => m.slice(7));
     const refs = named.map((name): DomainRef => ({ uuid: this.uuids.get(name), name }));
     const batch = [...this.queue.values()].slice(0, ctx.batch ?? 256);
     batch.forEach((ref) => this.queue.delete(ref.uuid));
@@ -178,15 +176,17 @@ export class Reconciler {
     return this.domains.delete(uuid);
   }
 
-  /** The domains not read yet owning the asking addresses, by libvirt's ports (first load). */
-  private async owners(): Promise<Array<[string, { uuid: string }]>> {
+  /** Queues first the domains not read yet owning the asking addresses (first load: ports). */
+  private async queueOwners(): Promise<void> {
     const asking = new Set(this.asking);
     this.asking.clear();
-    if (this.complete || this.ports === null || asking.size === 0) return [];
+    if (this.complete || this.ports === null || asking.size === 0) return;
     const keys = portKeysOf(this.networks, asking);
     if (keys.length > 0) this.ports ??= await readPorts(this.options, this.networks.keys());
     const owners = keys.flatMap((key) => this.ports?.get(key) ?? []);
-    return owners.filter((uuid) => !this.domains.has(uuid)).map((uuid) => [uuid, { uuid }]);
+    const first = owners.filter((uuid) => !this.domains.has(uuid)).map((uuid) => ({ uuid }));
+    // A Map keeps the first place of a key (and its last value: as queued already).
+    this.queue = new Map([...first.map((ref) => [ref.uuid, ref] as const), ...this.queue]);
   }
 
   private publish(): void {
@@ -194,11 +194,11 @@ export class Reconciler {
     const now = Date.now();
     try {
       const view = buildView({ source, networks, domains: this.domains.values(), now, ports });
-      for (const { address, claimants } of view.conflicts) {
+      const conflicts = view.conflicts.map(({ address, claimants }) => {
         const message = `${address} is claimed by ${claimants.join(" and ")}; serving none of them`;
-        faults.raise(`conflict:${address}`, message, false);
-      }
-      faults.clearAllBut("conflict:", new Set(view.conflicts.map((c) => `conflict:${c.address}`)));
+        return faults.raise(`conflict:${address}`, message, false);
+      });
+      faults.clearAllBut("conflict:", new Set(conflicts));
       this.sink?.publish(source, view.identities);
       faults.clear("publish");
       this.viewAt = Infinity;
