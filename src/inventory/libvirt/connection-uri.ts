@@ -1,7 +1,4 @@
-/**
- * True when libvirt runs on this machine (no host in the URI), so the lease files under
- * dnsmasq.base_dir are its own: a remote host's MACs must not be paired with our addresses.
- */
+/** libvirt runs here (no host in the URI): only then are base_dir's lease files its own. */
 export function isLocalUri(uri: string): boolean {
   const match = /^[a-z0-9+.-]+:\/\/([^/?#]*)/i.exec(uri);
   return match !== null && (match[1] ?? "").replace(/^[^@]*@/, "") === "";

@@ -21,10 +21,7 @@ const DOMAIN_REREAD = new Set(["device-added", "device-removed", "metadata-chang
 // Lifecycle changes that add, remove, start or stop a domain (or network).
 const LIFECYCLE_REREAD = new Set(["Defined", "Undefined", "Started", "Stopped"]);
 
-/**
- * True when an event may change what mdserver serves (its domain or network is read again):
- * not Suspended, Resumed, Shutdown, PMSuspended, Crashed, reboots, balloon or block jobs.
- */
+/** True when an event may change what is served (not pauses, crashes, reboots, block jobs…). */
 export function eventMatters(event: LibvirtEvent): boolean {
   if (event.type !== "lifecycle") return event.object === "domain" && DOMAIN_REREAD.has(event.type);
   return LIFECYCLE_REREAD.has(event.detail.split(" ")[0] ?? "");

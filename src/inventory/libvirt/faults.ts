@@ -1,9 +1,6 @@
 import type { Logger } from "../../log/logger.js";
 
-/**
- * A source's faults, each logged once when it appears and once when it clears. Degrading ones
- * make the source degraded; others (an address two guests claim) are only worth telling.
- */
+/** A source's faults, logged once as they appear and clear; degrading ones make it degraded. */
 export class Faults {
   private readonly active = new Map<string, { message: string; degrading: boolean }>();
 

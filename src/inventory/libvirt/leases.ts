@@ -33,9 +33,8 @@ export function parseDnsmasqLeases(text: string): Lease[] {
 }
 
 /**
- * Reads libvirt's lease status file: a JSON list of objects with "ip-address",
- * "mac-address" and "expiry-time" (seconds). Throws SyntaxError for text that is not JSON;
- * an empty file (a network without leases yet) is no leases.
+ * Reads libvirt's lease status file, a JSON list of {"ip-address", "mac-address", "expiry-time"
+ * (seconds)}; an empty one is no leases. Throws SyntaxError for text that is not JSON.
  */
 export function parseLeaseStatus(text: string): Lease[] {
   const parsed: unknown = text.trim() === "" ? [] : JSON.parse(text);

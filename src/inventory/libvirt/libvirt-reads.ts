@@ -57,10 +57,7 @@ async function ask(ctx: ReadContext, command: string, ...absent: RegExp[]) {
 type Subject = readonly [key: string | undefined, what: string];
 type Text = () => string | undefined;
 
-/**
- * Every read about one object: `text` parsed (undefined for an absent object) and fault `key`
- * cleared, or KEPT and the fault raised.
- */
+/** One object's read: `text` parsed (undefined: absent), `key` cleared; or KEPT, `key` raised. */
 function settle<T>(ctx: ReadContext, [key, what]: Subject, text: Text, parse: (s: string) => T) {
   try {
     const found = text();
@@ -146,10 +143,7 @@ async function readNetwork(ctx: ReadContext, name: string, previous: NetworkStat
   const known = leases === KEPT ? (previous?.leases ?? []) : (leases ?? []);
   return { info, leases: known, fileLeases: await readLeaseFiles(ctx, name, info.bridge) };
 }
-/**
- * dnsmasq's <net>.leases and libvirt's <bridge>.status under base_dir, for a local libvirt
- * only (a remote host's are not here). A missing file is no leases.
- */
+/** dnsmasq's <net>.leases and libvirt's <bridge>.status in base_dir; a missing file: none. */
 async function readLeaseFiles(ctx: ReadContext, network: string, bridge: string | undefined) {
   if (!isLocalUri(ctx.uri)) return [];
   // Names come from the config and from libvirt; neither may lead out of base_dir.
@@ -173,10 +167,7 @@ async function readLeaseFiles(ctx: ReadContext, network: string, bridge: string 
   return (await Promise.all(found)).flat();
 }
 
-/**
- * Which domains own which MAC (`portKey` → UUIDs), from libvirt's ports; null when the driver
- * has none (the test driver), undefined when they could not be read.
- */
+/** Owners' UUIDs by `portKey` (libvirt's ports); null: the driver has none; undefined: failed. */
 export async function readPorts(ctx: ReadContext, networks: Iterable<string>) {
   const ports = new Map<string, string[]>();
   for (const name of networks) {

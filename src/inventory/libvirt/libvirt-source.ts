@@ -40,9 +40,6 @@ import { isLocalUri } from "./connection-uri.js";
 import { Reconciler } from "./reconciler.js";
 import type { VirshOptions } from "./virsh-session.js";
 
-/** Lease-file changes gathered into one read: libvirt's helper rewrites a file by rename. */
-const LEASE_FILE_SETTLE_MS = 50;
-
 /** One connection and what to serve from it. */
 export interface LibvirtSourceOptions extends VirshOptions {
   /** dnsmasq.net_name and dnsmasq.base_dir (lease files, read only for a local URI). */
@@ -51,12 +48,12 @@ export interface LibvirtSourceOptions extends VirshOptions {
   /** Full reloads and lease re-reads this often; 0 for none. */
   readonly refreshIntervalMs: number;
   readonly leaseRefreshIntervalMs?: number;
-  /** Follow events, watch lease files, retry and reload; off for a one-shot look (mdserver list). */
+  /** Follow events, watch lease files, retry and reload; off for one look (mdserver list). */
   readonly watch: boolean;
   readonly log: Logger;
   /** Retries (and event-stream restarts) while libvirt is away; 0.5 s doubling to 5 s. */
   readonly backoff?: Backoff;
-  /** Domains read per pass of a load (default 256): what an event or asking guest may wait behind. */
+  /** Domains read per pass of a load (default 256): what events and asking guests wait behind. */
   readonly batch?: number;
   /** Told after each pass how long it took and whether it failed (for /metrics). */
   readonly observe?: ((seconds: number, ok: boolean) => void) | undefined;
@@ -135,10 +132,11 @@ export class LibvirtSource extends Reconciler implements InstanceSource {
       this.watcher = watch(baseDir, { persistent: false }, (_event, file) => {
         const name = file?.toString() ?? "";
         if (!name.endsWith(".status") && !networks.some((n) => name === `${n}.leases`)) return;
+        // Changes gathered into one read: libvirt's helper rewrites a file by rename.
         this.settling ??= setTimeout(() => {
           this.settling = undefined;
           this.mark("networks");
-        }, LEASE_FILE_SETTLE_MS);
+        }, 50);
       });
       this.watcher.on("error", failed);
       this.faults.clear("lease-watch");

@@ -18,15 +18,13 @@ function holdsOf({ info, leases, fileLeases }: NetworkState): Lease[] {
   return [...info.reservations, ...leases, ...fileLeases];
 }
 
-/**
- * Everything one connection knows; `source` is Instance.source of what it serves. `ports`,
- * during the first load: the UUIDs of the domains plugged in with each MAC (by `portKey`).
- */
+/** Everything one connection knows; `source` is Instance.source of what it serves. */
 interface ViewInput {
   readonly source: string;
   readonly networks: ReadonlyMap<string, NetworkState>;
   readonly domains: Iterable<DomainInfo>;
   readonly now: number;
+  /** During the first load: the UUIDs of the domains plugged in with each MAC (by `portKey`). */
   readonly ports?: ReadonlyMap<string, readonly string[]> | undefined | null;
 }
 
@@ -90,9 +88,8 @@ export function buildView(input: ViewInput): View {
 }
 
 /**
- * The running domains that may own a MAC on a network (by `portKey`). During the first load,
- * by libvirt's ports: a MAC without a port is no running domain's, and one whose domain is not
- * read yet is undefined (cannot be told yet).
+ * The running domains that may own a MAC on a network (by `portKey`); in the first load, by
+ * libvirt's ports: none without a port, undefined while a port's domain is not read yet.
  */
 function ownersOf(input: ViewInput): (key: string) => DomainInfo[] | undefined {
   const running = new Map<string, DomainInfo[]>();

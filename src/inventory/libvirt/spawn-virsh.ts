@@ -6,10 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 
-/**
- * Ours, with unlocalised messages, times in UTC (lease ends are printed in local time,
- * ambiguous in the hour a DST change repeats) and no readline history.
- */
+/** virsh's environment: C locale, no history, UTC (local times repeat an hour when DST ends). */
 export function virshEnv(): NodeJS.ProcessEnv {
   return { ...process.env, LC_ALL: "C", TZ: "UTC", VIRSH_HISTSIZE: "0" };
 }
@@ -19,10 +16,7 @@ const live = new Set<ChildProcessWithoutNullStreams>();
 process.on("exit", () => live.forEach((child) => child.kill("SIGKILL")));
 let deathSignal: boolean | undefined;
 
-/**
- * Starts `virsh -q -r -c URI` (quiet; read-only unless `readWrite`) with pipes on stdin, stdout
- * and stderr; `ended` is told once why it ended (virshEnd), or why it could not be run.
- */
+/** Starts `virsh -q [-r] -c URI` with three pipes; `ended` is told once why it ended or failed. */
 export function spawnVirsh(
   options: { readonly virsh: string; readonly uri: string; readonly readWrite?: boolean },
   stderr: { pendingErrors(): string },

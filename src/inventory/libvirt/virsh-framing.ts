@@ -18,7 +18,7 @@ const PROMPT = /^virsh [>#] /;
 // The marker's own line leaves "error: " without its newline: no error either.
 const ERROR_LINE = /^error: (?!Disconnected from .* due to )(.*)\n/gm;
 
-/** One of virsh's pipes, cut at each marker: each chunk is searched once, each reply joined once. */
+/** One of virsh's pipes, cut at each marker: each chunk searched once, each reply joined once. */
 class Incoming {
   /** The text before each marker, oldest first. */
   readonly replies: string[] = [];
@@ -91,10 +91,7 @@ export function cutOutputs(segment: string, commands: readonly string[]): string
   return outputs.every((o) => o !== undefined) ? outputs : undefined;
 }
 
-/**
- * Quotes one argument for virsh's command-line parser: a backslash before every character
- * that is not plainly safe. Names with control characters cannot be sent on one line.
- */
+/** One argument for virsh's parser, unsafe characters escaped; undefined for control ones. */
 export function virshArg(value: string): string | undefined {
   if (value === "" || [...value].some((ch) => ch < " " || ch === "\x7f")) return undefined;
   return value.replace(/[^A-Za-z0-9._:@+=,-]/gu, (ch) => `\\${ch}`);
