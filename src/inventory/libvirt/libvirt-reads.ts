@@ -143,6 +143,7 @@ async function readNetwork(ctx: ReadContext, name: string, previous: NetworkStat
   const known = leases === KEPT ? (previous?.leases ?? []) : (leases ?? []);
   return { info, leases: known, fileLeases: await readLeaseFiles(ctx, name, info.bridge) };
 }
+
 /** dnsmasq's <net>.leases and libvirt's <bridge>.status in base_dir; a missing file: none. */
 async function readLeaseFiles(ctx: ReadContext, network: string, bridge: string | undefined) {
   if (!isLocalUri(ctx.uri)) return [];

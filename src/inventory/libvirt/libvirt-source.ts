@@ -30,6 +30,7 @@
  * within one backoff step and one full load. An unknown client asking meanwhile is answered at
  * once and brings the next try forward, once per step. A fault about one domain, network or
  * lease file is logged once and what was known of it kept; a failed publication is tried again.
+ * What is known is served throughout, and leases still expire.
  */
 import type { Logger } from "../../log/logger.js";
 import type { InstanceSource, InventorySink, SourceHealth } from "../source.js";
